@@ -1,0 +1,137 @@
+"""Shared fixtures: certificates minted here, a real center on loopback ports, real TLS."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from mef_grpc.center.config import CenterConfig
+from mef_grpc.center.server import Center
+from tests.certmint import Issued, make_ca, make_leaf
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def isv_root() -> Issued:
+    return make_ca("ISV Test Root", key="ec256")
+
+
+@pytest.fixture(scope="session")
+def isv_client(isv_root: Issued) -> Issued:
+    return make_leaf("isv-platform", isv_root)
+
+
+@pytest.fixture(scope="session")
+def other_root_client() -> Issued:
+    return make_leaf("intruder", make_ca("Other Root", key="ec256"))
+
+
+def center_config(data_dir: Path) -> CenterConfig:
+    return CenterConfig(data_dir=data_dir, listen="127.0.0.1", rest_port=0, grpc_port=0, edge_port=0, auth_port=0)
+
+
+@pytest.fixture
+async def bare_center(tmp_path: Path) -> AsyncIterator[Center]:
+    """A started center with no north root imported yet."""
+    center = Center(center_config(tmp_path / "center"))
+    await center.start()
+    try:
+        yield center
+    finally:
+        await center.stop(0)
+
+
+@pytest.fixture
+async def center(bare_center: Center, isv_root: Issued) -> Center:
+    """A started center trusting the test ISV root (imported while it runs, as exchangeca does)."""
+    bare_center.pki.install_imported("north", isv_root.cert_pem())
+    return bare_center
+
+
+def north_channel(center: Center, client: Issued | None) -> grpc.aio.Channel:
+    creds = grpc.ssl_channel_credentials(
+        root_certificates=center.pki.ca_cert_pem("north_ca"),
+        private_key=client.key_pem() if client else None,
+        certificate_chain=client.cert_pem() if client else None,
+    )
+    return grpc.aio.secure_channel(f"127.0.0.1:{center.ports['grpc']}", creds)
+
+
+@pytest.fixture
+async def north(center: Center, isv_client: Issued) -> AsyncIterator[grpc.aio.Channel]:
+    """An mTLS channel to the center's north port with a valid ISV client certificate."""
+    channel = north_channel(center, isv_client)
+    try:
+        yield channel
+    finally:
+        await channel.close()
+
+
+class CenterProcess:
+    """`mef-center run` as a real subprocess, on free loopback ports."""
+
+    def __init__(self, data_dir: Path, log_path: Path) -> None:
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.ports: dict[str, int] = {}
+
+    def start(self, timeout: float = 30.0) -> None:
+        ports_file = self.data_dir / "run" / "ports.json"
+        ports_file.unlink(missing_ok=True)
+        args = [str(BIN / "mef-center"), "--data-dir", str(self.data_dir), "run", "--listen", "127.0.0.1"]
+        args += ["--rest-port", "0", "--grpc-port", "0", "--edge-port", "0", "--auth-port", "0"]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"center exited with {self.proc.returncode}: {self.log_path.read_text()}")
+            if ports_file.exists():
+                self.ports = json.loads(ports_file.read_text())
+                return
+            time.sleep(0.05)
+        raise RuntimeError("center did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def center_process(tmp_path: Path) -> Iterator[CenterProcess]:
+    proc = CenterProcess(tmp_path / "center", tmp_path / "center.log")
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one of the project's console scripts as a real subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(BIN / args[0]), *args[1:]], input=stdin, capture_output=True, text=True, env=full_env, timeout=60
+    )
