@@ -25,11 +25,14 @@ from mef.v1 import (
     system_pb2,
 )
 from mef_grpc.center.config import CenterConfig
+from mef_grpc.center.context import CenterContext
 from mef_grpc.center.rpc import service_handler
-from mef_grpc.center.system_service import SystemServicer
+from mef_grpc.center.services import north_servicers
 from mef_grpc.center.tls import NorthCredentials
 from mef_grpc.fsutil import atomic_write, ensure_private_dir
 from mef_grpc.pki.center_pki import CenterPki
+from mef_grpc.store.open import open_database
+from mef_grpc.store.sqlite import SqliteDatabase
 
 log = logging.getLogger("mef.center")
 
@@ -61,27 +64,29 @@ class Center:
 
     config: CenterConfig
     pki: CenterPki = field(init=False)
+    db: SqliteDatabase = field(init=False)
+    ctx: CenterContext = field(init=False)
     ports: dict[str, int] = field(default_factory=dict)
     _servers: list[grpc.aio.Server] = field(default_factory=list)
     _health: health.aio.HealthServicer | None = None
 
     def __post_init__(self) -> None:
         self.pki = CenterPki(self.config.data_dir)
-
-    def implementations(self) -> dict[str, object]:
-        return {"mef.v1.SystemService": SystemServicer()}
+        self.db = open_database(self.config.store_url, self.config.sqlite_path)
+        self.ctx = CenterContext(self.config, self.db, self.pki)
 
     async def start(self) -> None:
         ensure_private_dir(self.config.data_dir)
         server_ips = [] if self.config.listen in ("0.0.0.0", "::") else [self.config.listen]
         self.pki.bootstrap(server_ips)
+        await self.db.open()
         await self._start_north()
         self._write_ports()
         log.info("center started", extra={"ports": self.ports, "data_dir": str(self.config.data_dir)})
 
     async def _start_north(self) -> None:
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        impls = self.implementations()
+        impls = north_servicers(self.ctx)
         server.add_generic_rpc_handlers(
             tuple(service_handler(svc, impls.get(svc.full_name)) for svc in NORTH_SERVICES)
         )
@@ -108,6 +113,7 @@ class Center:
             await self._health.enter_graceful_shutdown()
         await asyncio.gather(*(s.stop(grace) for s in self._servers))
         self._servers.clear()
+        await self.db.close()
         with contextlib.suppress(FileNotFoundError):
             (self.config.run_dir / "ports.json").unlink()
 

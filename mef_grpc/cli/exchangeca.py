@@ -14,7 +14,7 @@ from pathlib import Path
 from mef_grpc.fsutil import write_new_file
 from mef_grpc.pki.center_pki import CenterPki
 from mef_grpc.pki.checks import CertCheckError, check_ca_pem
-from mef_grpc.pki.paths import PathCheckError, check_export_path, check_import_file
+from mef_grpc.pki.paths import PathCheckError, check_export_path, read_import_file
 
 RC_OK = 0
 RC_INVALID = 1
@@ -39,8 +39,7 @@ def exchange_ca(data_dir: Path, export_path: str, import_path: str) -> int:
     except PathCheckError as exc:
         return _fail(f"export_path: {exc.reason}")
     try:
-        import_file = check_import_file(import_path)
-        pem = import_file.read_bytes()
+        pem = read_import_file(import_path)
         check_ca_pem(pem)
     except PathCheckError as exc:
         return _fail(f"import_path: {exc.reason}")
