@@ -135,3 +135,55 @@ def run_cli(
     return subprocess.run(
         [str(BIN / args[0]), *args[1:]], input=stdin, capture_output=True, text=True, env=full_env, timeout=60
     )
+
+
+class CoreApi:
+    """The north NodeService/AppService stubs plus a store-level way to make nodes appear.
+
+    Until an edge enrols, nodes are created here directly in the store, as the edge hub does
+    when a device first connects.
+    """
+
+    GIB = 1024 * 1024 * 1024
+
+    def __init__(self, center: Center, channel: grpc.aio.Channel) -> None:
+        from mef.v1 import app_pb2_grpc, node_pb2_grpc
+
+        self.center = center
+        self.nodes = node_pb2_grpc.NodeServiceStub(channel)
+        self.apps = app_pb2_grpc.AppServiceStub(channel)
+
+    async def add_node(
+        self, sn: str, *, status: str = "ready", cpu: float = 8, memory_gib: int = 16, npu: int = 0
+    ) -> int:
+        from mef_grpc.store import nodes as node_store
+        from mef_grpc.store.clock import mef_time
+
+        memory = memory_gib * self.GIB
+        return await self.center.db.write(
+            lambda tx: node_store.insert_node(
+                tx, sn, node_name=sn, now=mef_time(), unique_name=f"host-{sn}", ip="192.0.2.10",
+                status=status, cpu=cpu, memory=memory, npu=npu,
+            )
+        )
+
+    async def managed_node(self, sn: str, group_ids: tuple[int, ...] = (), **kwargs: object) -> int:
+        from mef.v1 import node_pb2
+
+        node_id = await self.add_node(sn, **kwargs)  # type: ignore[arg-type]
+        result = await self.nodes.ManageNode(
+            node_pb2.ManageNodeRequest(node_id=node_id, name=sn, group_ids=list(group_ids)), timeout=10
+        )
+        assert not result.failed_infos, result
+        return node_id
+
+    async def group(self, name: str) -> int:
+        from mef.v1 import node_pb2
+
+        reply = await self.nodes.CreateNodeGroup(node_pb2.CreateNodeGroupRequest(node_group_name=name), timeout=10)
+        return int(reply.id)
+
+
+@pytest.fixture
+async def api(center: Center, north: grpc.aio.Channel) -> CoreApi:
+    return CoreApi(center, north)

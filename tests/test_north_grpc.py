@@ -9,7 +9,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from mef.v1 import node_pb2, node_pb2_grpc, system_pb2, system_pb2_grpc
+from mef.v1 import log_pb2, log_pb2_grpc, system_pb2, system_pb2_grpc
 from mef_grpc import __version__
 from mef_grpc.center.server import NORTH_SERVICES, Center
 from tests.certmint import Issued
@@ -80,18 +80,19 @@ async def test_reflection_lists_every_north_service(north: grpc.aio.Channel) -> 
 
 
 async def test_unimplemented_rpc_names_itself(north: grpc.aio.Channel) -> None:
-    method = node_pb2.DESCRIPTOR.services_by_name["NodeService"].methods[0]
+    # Log collection has no servicer yet; it must say so rather than pretend to succeed.
+    method = log_pb2.DESCRIPTOR.services_by_name["LogService"].methods[0]
     call = north.unary_unary(
-        f"/mef.v1.NodeService/{method.name}",
+        f"/mef.v1.LogService/{method.name}",
         request_serializer=lambda m: m.SerializeToString(),
         response_deserializer=lambda b: b,
     )
-    request_cls = getattr(node_pb2, method.input_type.name)
+    request_cls = getattr(log_pb2, method.input_type.name)
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await call(request_cls(), timeout=10)
     assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert f"mef.v1.NodeService/{method.name}" in (info.value.details() or "")
-    assert node_pb2_grpc  # the generated stubs import cleanly
+    assert f"mef.v1.LogService/{method.name}" in (info.value.details() or "")
+    assert log_pb2_grpc  # the generated stubs import cleanly
 
 
 async def test_pki_files_are_private(center: Center) -> None:

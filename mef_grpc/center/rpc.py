@@ -23,6 +23,10 @@ log = logging.getLogger("mef.rpc")
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
+# Refuses a call from a peer whose client certificate is revoked (north CRL); must be ~free.
+PeerCheck = Callable[[grpc.aio.ServicerContext], bool]
+REVOKED_MESSAGE = "client certificate is revoked"
+
 
 def to_status(err: MefError) -> status_pb2.Status:
     info = error_details_pb2.ErrorInfo(
@@ -66,8 +70,12 @@ async def _abort(context: grpc.aio.ServicerContext, exc: BaseException, rpc_name
     await context.abort(grpc.StatusCode.INTERNAL, f"internal error, request id {request_id}")
 
 
-def _guard_unary(rpc_name: str, fn: Callable[[Any, Any], Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def _guard_unary(
+    rpc_name: str, fn: Callable[[Any, Any], Awaitable[Any]], peer_check: PeerCheck | None = None
+) -> Callable[..., Awaitable[Any]]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        if peer_check is not None and peer_check(context):
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, REVOKED_MESSAGE)
         try:
             return await fn(request, context)
         except grpc.aio.AbortError:
@@ -78,8 +86,12 @@ def _guard_unary(rpc_name: str, fn: Callable[[Any, Any], Awaitable[Any]]) -> Cal
     return call
 
 
-def _guard_stream(rpc_name: str, fn: Callable[..., AsyncIterator[Any]]) -> Callable[..., AsyncIterator[Any]]:
+def _guard_stream(
+    rpc_name: str, fn: Callable[..., AsyncIterator[Any]], peer_check: PeerCheck | None = None
+) -> Callable[..., AsyncIterator[Any]]:
     async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        if peer_check is not None and peer_check(context):
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, REVOKED_MESSAGE)
         try:
             async for item in fn(request, context):
                 yield item
@@ -105,8 +117,13 @@ def _unimplemented(rpc_name: str, streaming_response: bool) -> Callable[..., Any
     return unary
 
 
-def service_handler(service: descriptor.ServiceDescriptor, impl: object | None) -> grpc.GenericRpcHandler:
-    """Build the handler of one service: `impl`'s async methods named as the RPCs."""
+def service_handler(
+    service: descriptor.ServiceDescriptor, impl: object | None, peer_check: PeerCheck | None = None
+) -> grpc.GenericRpcHandler:
+    """Build the handler of one service: `impl`'s async methods named as the RPCs.
+
+    `peer_check`, when given, runs before every implemented call and refuses a revoked peer.
+    """
     handlers: dict[str, grpc.RpcMethodHandler] = {}
     for method in service.methods:
         rpc_name = f"{service.full_name}/{method.name}"
@@ -117,9 +134,9 @@ def service_handler(service: descriptor.ServiceDescriptor, impl: object | None) 
         if fn is None:
             behaviour = _unimplemented(rpc_name, method.server_streaming)
         elif method.server_streaming:
-            behaviour = _guard_stream(rpc_name, fn)
+            behaviour = _guard_stream(rpc_name, fn, peer_check)
         else:
-            behaviour = _guard_unary(rpc_name, fn)
+            behaviour = _guard_unary(rpc_name, fn, peer_check)
         factory = {
             (False, False): grpc.unary_unary_rpc_method_handler,
             (False, True): grpc.unary_stream_rpc_method_handler,

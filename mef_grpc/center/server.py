@@ -24,6 +24,7 @@ from mef.v1 import (
     software_pb2,
     system_pb2,
 )
+from mef_grpc.center.cert_monitor import CertMonitor
 from mef_grpc.center.config import CenterConfig
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.rpc import service_handler
@@ -67,8 +68,14 @@ class Center:
     db: SqliteDatabase = field(init=False)
     ctx: CenterContext = field(init=False)
     ports: dict[str, int] = field(default_factory=dict)
+    # Handlers served on the north port beside the API (benchmarks add a bare echo here).
+    extra_handlers: tuple[grpc.GenericRpcHandler, ...] = ()
     _servers: list[grpc.aio.Server] = field(default_factory=list)
     _health: health.aio.HealthServicer | None = None
+    cert_monitor: CertMonitor | None = None
+    # REST gateway (issue 5): the local socket it calls the servicers on, and the gateway itself.
+    _local_socket: Any = None
+    _gateway: Any = None
 
     def __post_init__(self) -> None:
         self.pki = CenterPki(self.config.data_dir)
@@ -81,14 +88,20 @@ class Center:
         self.pki.bootstrap(server_ips)
         await self.db.open()
         await self._start_north()
+        await self._start_edge()
+        self.cert_monitor = CertMonitor(self.ctx)
+        await self.cert_monitor.start()
+        await self._start_gateway()
         self._write_ports()
         log.info("center started", extra={"ports": self.ports, "data_dir": str(self.config.data_dir)})
 
     async def _start_north(self) -> None:
         server = grpc.aio.server(options=SERVER_OPTIONS)
         impls = north_servicers(self.ctx)
+        revoked = self.ctx.north_crl.is_revoked
         server.add_generic_rpc_handlers(
-            tuple(service_handler(svc, impls.get(svc.full_name)) for svc in NORTH_SERVICES)
+            tuple(service_handler(svc, impls.get(svc.full_name), revoked) for svc in NORTH_SERVICES)
+            + self.extra_handlers
         )
         self._health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
@@ -96,11 +109,56 @@ class Center:
         reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
         creds = NorthCredentials(self.pki).server_credentials()
         self.ports["grpc"] = server.add_secure_port(f"{self._host()}:{self.config.grpc_port}", creds)
+        self._add_local_socket(server)
         await server.start()
         for name in ["", *names]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._servers.append(server)
 
+    # -- edge enrolment and hub (issue 6) ---------------------------------------------------------
+    async def _start_edge(self) -> None:
+        """Enrolment on auth_port (server TLS, hub_server), the hub on edge_port (mTLS, hub_svr)."""
+        from mef_grpc.center.enrollment import start_enrollment_server
+        from mef_grpc.center.hub import EdgeHub
+
+        enrol, self.ports["auth"], _ = await start_enrollment_server(self.ctx, self._host(), self.config.auth_port)
+        self._servers.append(enrol)
+        hub = EdgeHub(self.ctx)
+        self.ctx.hub = hub
+        await hub.start()
+        server, self.ports["edge"] = await hub.start_server(self._host(), self.config.edge_port, SERVER_OPTIONS)
+        self._servers.append(server)
+
+    # -- REST gateway (issue 5) --------------------------------------------------------------
+    def _add_local_socket(self, server: grpc.aio.Server) -> None:
+        """The north servicers on a private unix socket, for the gateway (see gateway.local)."""
+        from gateway.local import LocalSocket
+
+        self._local_socket = LocalSocket(self.config.run_dir)
+        self._local_socket.add_to(server)
+
+    async def _start_gateway(self) -> None:
+        from gateway.local import center_gateway
+
+        self._gateway = center_gateway(
+            NORTH_SERVICES,
+            self.pki.root,
+            self._local_socket.target,
+            listen=self.config.listen,
+            port=self.config.rest_port,
+            rate_limit=self.config.rest_rate_limit,
+        )
+        self.ports["rest"] = await self._gateway.start()
+
+    async def _stop_gateway(self) -> None:
+        if self._gateway is not None:
+            await self._gateway.stop()
+            self._gateway = None
+        if self._local_socket is not None:
+            self._local_socket.remove()
+            self._local_socket = None
+
+    # ------------------------------------------------------------------------------------------
     def _host(self) -> str:
         return f"[{self.config.listen}]" if ":" in self.config.listen else self.config.listen
 
@@ -111,8 +169,13 @@ class Center:
     async def stop(self, grace: float = 2.0) -> None:
         if self._health is not None:
             await self._health.enter_graceful_shutdown()
+        await self._stop_gateway()
+        if self.ctx.hub is not None:
+            await self.ctx.hub.stop()
         await asyncio.gather(*(s.stop(grace) for s in self._servers))
         self._servers.clear()
+        if self.cert_monitor is not None:
+            await self.cert_monitor.stop()
         await self.db.close()
         with contextlib.suppress(FileNotFoundError):
             (self.config.run_dir / "ports.json").unlink()

@@ -2,17 +2,54 @@
 
 The north port trusts the imported ISV root. Its credentials are dynamic: gRPC asks for the
 configuration at every new handshake, so a root imported by `exchangeca` while the center runs
-is trusted from the next connection on, with no restart.
+is trusted from the next connection on, with no restart. Likewise a renewed server certificate
+(`cert_monitor`) is presented from the next handshake on; open connections keep theirs.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+from pathlib import Path
 
 import grpc
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from mef_grpc.pki import authority
-from mef_grpc.pki.center_pki import CenterPki
+from mef_grpc.pki.center_pki import CenterPki, ServerIdentity
+
+log = logging.getLogger("mef.center.tls")
+
+Stamp = tuple[int, int] | None
+
+
+def file_stamp(path: Path) -> Stamp:
+    """Cheap change marker of a file (mtime, size), None when absent."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def identity_stamp(pki: CenterPki, stem: str) -> tuple[Stamp, Stamp]:
+    """Change marker of a server identity: its certificate and key files."""
+    return file_stamp(pki.root / f"{stem}.crt"), file_stamp(pki.root / f"{stem}.key")
+
+
+def identity_matches(identity: ServerIdentity) -> bool:
+    """Whether the key belongs to the certificate: a renewal writes the key, then the certificate,
+    and a handshake in between must keep the previous pair rather than load a mismatched one."""
+    try:
+        cert = x509.load_pem_x509_certificate(identity.chain_pem)
+        key = serialization.load_pem_private_key(identity.key_pem, password=None)
+    except ValueError:
+        return False
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    der = serialization.Encoding.DER
+    return bool(cert.public_key().public_bytes(der, spki) == key.public_key().public_bytes(der, spki))
 
 
 def _deny_all_root() -> bytes:
@@ -29,11 +66,17 @@ class NorthCredentials:
     def __init__(self, pki: CenterPki) -> None:
         self._pki = pki
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[Stamp, tuple[Stamp, Stamp]] | None = None
         self._deny_root: bytes | None = None
 
-    def _configuration(self) -> grpc.ServerCertificateConfiguration:
+    def _current_stamp(self) -> tuple[Stamp, tuple[Stamp, Stamp]]:
+        return self._pki.imported_stamp("north"), identity_stamp(self._pki, "north_server")
+
+    def _configuration(self) -> grpc.ServerCertificateConfiguration | None:
         identity = self._pki.server_identity("north_server")
+        if not identity_matches(identity):
+            log.warning("north server key and certificate do not match (renewal in progress?)")
+            return None
         root = self._pki.imported_pem("north")
         if root is None:
             if self._deny_root is None:
@@ -46,16 +89,21 @@ class NorthCredentials:
     def _fetch(self) -> grpc.ServerCertificateConfiguration | None:
         # Called by gRPC's core for every new connection: a stat, and a reload only on change.
         with self._lock:
-            stamp = self._pki.imported_stamp("north")
+            stamp = self._current_stamp()
             if stamp == self._stamp:
                 return None
-            self._stamp = stamp
-            return self._configuration()
+            config = self._configuration()
+            if config is not None:
+                # A mismatched pair is retried at the next handshake; the old one stays in use.
+                self._stamp = stamp
+            return config
 
     def server_credentials(self) -> grpc.ServerCredentials:
         with self._lock:
-            self._stamp = self._pki.imported_stamp("north")
+            self._stamp = self._current_stamp()
             initial = self._configuration()
+        if initial is None:
+            raise RuntimeError("the north server key does not match its certificate")
         return grpc.dynamic_ssl_server_credentials(
             initial, self._fetch, require_client_authentication=True
         )

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from mef_grpc.center import config as cfg
+from mef_grpc.cli import alarmconfig
 from mef_grpc.cli.common import CliError, mef_option, new_parser
 from mef_grpc.cli.exchangeca import exchange_ca
 
@@ -31,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     exch = sub.add_parser("exchangeca", help="export the MEF north root, import the ISV root", allow_abbrev=False)
     mef_option(exch, "export_path", required=True, help="absolute path of a new file for the MEF root")
     mef_option(exch, "import_path", required=True, help="absolute path of the ISV root CA (PEM)")
+
+    alarm = sub.add_parser("alarmconfig", help="set the certificate-expiry alarm config", allow_abbrev=False)
+    mef_option(alarm, "cert_threshold", default=None, help="days before expiry that raise an alarm, 7..180 (90)")
+    mef_option(alarm, "cert_period", default=None, help="days between checks, 1..cert_threshold-3 (7)")
+    sub.add_parser("getalarmconfig", help="show the certificate-expiry alarm config", allow_abbrev=False)
     return parser
 
 
@@ -69,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(ns, data_dir)
         if ns.command == "exchangeca":
             return exchange_ca(data_dir, ns.export_path, ns.import_path)
+        if ns.command == "alarmconfig":
+            return alarmconfig.set_alarm_config(data_dir, ns.cert_threshold, ns.cert_period)
+        if ns.command == "getalarmconfig":
+            return alarmconfig.get_alarm_config(data_dir)
     except (CliError, cfg.ConfigError) as exc:
         print(str(exc), file=sys.stderr)
         return exc.code if isinstance(exc, CliError) else 2

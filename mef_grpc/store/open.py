@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # Importing a schema module registers its migration track.
-from mef_grpc.store import schema_core  # noqa: F401
+from mef_grpc.store import schema_alarms, schema_core, schema_edge, schema_security  # noqa: F401
 from mef_grpc.store.sqlite import SqliteDatabase
 
 

@@ -80,6 +80,8 @@ class SqliteDatabase:
         self._local = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Counts committed write transactions; read caches compare it to know they are current.
+        self.generation = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     async def open(self) -> None:
@@ -143,6 +145,7 @@ class SqliteDatabase:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        self.generation += 1
         return result
 
     async def read(self, fn: Callable[[SqliteTx], T]) -> T:
