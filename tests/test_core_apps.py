@@ -181,3 +181,29 @@ async def test_deleting_node_with_group_membership(api: CoreApi) -> None:
     assert list(result.success_ids) == [str(node_id)]
     assert await api.center.db.read(lambda tx: node_store.node_by_id(tx, node_id)) is None
     assert (await api.nodes.GetNodeGroup(node_pb2.GetNodeGroupRequest(id=gid))).nodes == []
+
+
+async def test_twenty_apps_per_node_across_groups(api: CoreApi) -> None:
+    g1, g2 = await api.group("one"), await api.group("two")
+    await api.managed_node("SHARED", (g1, g2), cpu=64, memory_gib=64)
+    ids = [await create_app(api, f"n{i}", container(cpu=0.01, mem=4)) for i in range(21)]
+    for app_id in ids[:10]:
+        assert not (await api.apps.DeployApp(app_pb2.DeployAppRequest(app_id=app_id, node_group_ids=[g1]))).failed_infos
+    for app_id in ids[10:20]:
+        assert not (await api.apps.DeployApp(app_pb2.DeployAppRequest(app_id=app_id, node_group_ids=[g2]))).failed_infos
+    over = await api.apps.DeployApp(app_pb2.DeployAppRequest(app_id=ids[20], node_group_ids=[g2]))
+    assert "at most 20" in over.failed_infos[str(g2)]
+
+
+async def test_thousand_apps_at_most(api: CoreApi) -> None:
+    from mef_grpc.store import apps as app_store
+
+    def fill(tx):  # type: ignore[no-untyped-def]
+        for i in range(999):
+            app_store.insert_app(tx, f"pre{i}", "", [], 0.01, 4, 0, "2026-01-01 00:00:00")
+
+    await api.center.db.write(fill)
+    assert await create_app(api, "last")
+    failure = await refused(api.apps.CreateApp(app_pb2.CreateAppRequest(app_name="over", containers=[container()])))
+    assert failure.code == grpc.StatusCode.FAILED_PRECONDITION and failure.mef_status == codes.APP_SPEC
+    assert (await api.apps.ListApps(app_pb2.ListAppsRequest(page_num=1, page_size=1))).total == 1000

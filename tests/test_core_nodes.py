@@ -7,6 +7,7 @@ import pytest
 
 from mef.v1 import node_pb2
 from mef_grpc.rules import codes
+from mef_grpc.store import nodes as node_store
 from tests.conftest import CoreApi
 from tests.rpcerr import MefFailure, decode
 
@@ -227,3 +228,41 @@ async def test_node_stats_by_status(api: CoreApi) -> None:
     await api.add_node("UNMANAGED", status="ready")
     stats = await api.nodes.GetNodeStats(node_pb2.GetNodeStatsRequest())
     assert (stats.ready, stats.not_ready, stats.unknown, stats.offline, stats.abnormal) == (2, 1, 1, 1, 1)
+
+
+async def test_managed_node_limit(api: CoreApi) -> None:
+    from mef_grpc.store.clock import mef_time
+
+    def fill(tx):  # type: ignore[no-untyped-def]
+        for i in range(1023):
+            node_id = node_store.insert_node(tx, f"PRE{i}", node_name=f"pre{i}", now=mef_time())
+            node_store.manage_node(tx, node_id, f"pre{i}", "", mef_time())
+
+    await api.center.db.write(fill)
+    assert await api.managed_node("LAST")
+    extra = await api.add_node("EXTRA")
+    failure = await refused(api.nodes.ManageNode(node_pb2.ManageNodeRequest(node_id=extra, name="extra")))
+    assert failure.code == grpc.StatusCode.FAILED_PRECONDITION and failure.mef_status == codes.NODE_SPEC
+    assert not (await api.nodes.GetNode(node_pb2.GetNodeRequest(id=extra))).is_managed
+
+
+async def test_nodes_per_group_limit(api: CoreApi) -> None:
+    from mef_grpc.store.clock import mef_time
+
+    gid = await api.group("full")
+
+    def fill(tx):  # type: ignore[no-untyped-def]
+        for i in range(1023):
+            node_id = node_store.insert_node(tx, f"M{i}", node_name=f"m{i}", now=mef_time())
+            node_store.manage_node(tx, node_id, f"m{i}", "", mef_time())
+            node_store.add_member(tx, gid, node_id, mef_time())
+
+    await api.center.db.write(fill)
+    last = await api.managed_node("LASTONE")
+    joined = await api.nodes.AddNodesToGroup(node_pb2.AddNodesToGroupRequest(group_id=gid, node_ids=[last]))
+    assert not joined.failed_infos
+    # The 1024-managed-node cap is reached too: the extra node is made managed in the store.
+    extra = await api.add_node("EXTRAONE")
+    await api.center.db.write(lambda tx: node_store.manage_node(tx, extra, "extraone", "", mef_time()))
+    over = await api.nodes.AddNodesToGroup(node_pb2.AddNodesToGroupRequest(group_id=gid, node_ids=[extra]))
+    assert "1024 nodes" in over.failed_infos[str(extra)]
