@@ -9,6 +9,7 @@ import importlib
 import sys
 
 BENCHMARKS = [
+    "bench.rest_vs_grpc",
     "bench.core_rpc",
 ]
 

@@ -104,7 +104,10 @@ class Gateway:
         web_server = self._web
         limiter = self._conns
 
+        tls = self.tls
+
         def factory() -> asyncio.Protocol:
+            tls.current()  # reload changed trust before the connection's TLS object is created
             return LimitedProtocol(web_server(), limiter)
 
         host = None if self.settings.listen in ("0.0.0.0", "::", "") else self.settings.listen

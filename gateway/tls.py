@@ -9,8 +9,11 @@ effect from the next connection with no restart, and a replaced root stops being
 
 Rules: TLS 1.2 or 1.3; TLS 1.2 suites ECDHE with AES-GCM only (TLS 1.3 suites are all AEAD
 with ephemeral key exchange); no compression, no renegotiation. With a CRL present,
-`VERIFY_CRL_CHECK_LEAF` is on. While no root is imported, or when the trust files cannot be
-loaded, the context trusts a root whose key was discarded: every client is refused (fail closed).
+`VERIFY_CRL_CHECK_LEAF` is on (so the CRL must come from the issuer of the client's leaf and be
+current, or that client is refused). Verify flags are copied from the listening context when a
+connection is accepted, so the flag is kept in sync on it too, refreshed at accept time.
+While no root is imported, or when the trust files cannot be loaded, the context trusts a root
+whose key was discarded: every client is refused (fail closed).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class ServerTls:
         self._current = self._build()
         self._base = self._build()
         self._base.sni_callback = self._select
+        self._sync_base_flags()
 
     def context(self) -> ssl.SSLContext:
         return self._base
@@ -106,8 +110,17 @@ class ServerTls:
                         log.warning("gateway server identity cannot be loaded yet: %s", exc)
                         return self._current
                     self._stamp = stamp
+                    self._sync_base_flags()
                     log.info("gateway TLS trust reloaded", extra={"roots": str(self.files.client_roots)})
         return self._current
+
+    def _sync_base_flags(self) -> None:
+        # The verify flags of a connection are copied from the listening context when the
+        # connection is accepted, before `sni_callback` swaps the trust store in: the CRL flag
+        # must be on the listening context itself. `current()` runs at accept time (see
+        # `Gateway.start`), so the first connection after a CRL import is checked too.
+        flags = self._current.verify_flags & ssl.VERIFY_CRL_CHECK_LEAF
+        self._base.verify_flags = (self._base.verify_flags & ~ssl.VERIFY_CRL_CHECK_LEAF) | flags
 
     def _select(self, sslobj: ssl.SSLObject, server_name: str | None, ctx: ssl.SSLContext) -> int | None:
         try:

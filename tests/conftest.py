@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import grpc
@@ -187,3 +187,84 @@ class CoreApi:
 @pytest.fixture
 async def api(center: Center, north: grpc.aio.Channel) -> CoreApi:
     return CoreApi(center, north)
+
+
+# --- Edge link (issue 6): enrolment, hub, agents -------------------------------------------------
+EDGE_TEST_ENV = {
+    # Tests run the center on loopback; short backoff, fast status polling, quick keepalive.
+    "MEF_ALLOW_LOCAL_CENTER": "1",
+    "MEF_EDGE_BACKOFF_INITIAL": "0.2",
+    "MEF_EDGE_BACKOFF_MAX": "1",
+    "MEF_EDGE_STATUS_INTERVAL": "0.5",
+    "MEF_EDGE_KEEPALIVE_MS": "5000",
+}
+
+
+def write_public_file(path: Path, data: bytes) -> str:
+    """A file as MEF's path rules want it (owned by us = root in CI, mode 0644); returns its path."""
+    path.write_bytes(data)
+    os.chmod(path, 0o644)
+    return str(path)
+
+
+def csr_pem(sn: str, key: object | None = None) -> tuple[str, bytes]:
+    """(CSR PEM, key PEM) for `sn`, EC P-256 unless another key is given."""
+    from cryptography import x509 as _x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    priv = key or ec.generate_private_key(ec.SECP256R1())
+    csr = (
+        _x509.CertificateSigningRequestBuilder()
+        .subject_name(_x509.Name([_x509.NameAttribute(NameOID.COMMON_NAME, sn)]))
+        .sign(priv, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    key_pem = priv.private_bytes(  # type: ignore[attr-defined]
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return csr.public_bytes(serialization.Encoding.PEM).decode(), key_pem
+
+
+def node_identity(center: Center, sn: str, cn: str | None = None) -> tuple[bytes, bytes]:
+    """(key PEM, cert PEM) of a node certificate issued by the center's hub_svr CA, as enrolment does."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from mef_grpc.pki import authority
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = authority.issue(center.pki.ca("hub_svr_ca"), key.public_key(), cn or sn, client=True)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def edge_channel(center: Center, key_pem: bytes | None, cert_pem: bytes | None, port: str = "edge") -> grpc.aio.Channel:
+    """A channel to the center's edge (or auth) port trusting hub_svr, as the agent opens it."""
+    creds = grpc.ssl_channel_credentials(center.pki.ca_cert_pem("hub_svr_ca"), key_pem, cert_pem)
+    options = [("grpc.ssl_target_name_override", "localhost")]
+    return grpc.aio.secure_channel(f"127.0.0.1:{center.ports[port]}", creds, options=options)
+
+
+@pytest.fixture
+async def edge_center(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Center]:
+    """An in-process center whose hub turns lost nodes offline after 1 s."""
+    monkeypatch.setenv("MEF_EDGE_OFFLINE_GRACE", "1")
+    center = Center(center_config(tmp_path / "center"))
+    await center.start()
+    try:
+        yield center
+    finally:
+        await center.stop(0)
+
+
+async def wait_until(predicate: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "") -> None:
+    """Poll `predicate` until it holds; fail the test after `timeout` seconds."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")

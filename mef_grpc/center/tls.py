@@ -107,3 +107,41 @@ class NorthCredentials:
         return grpc.dynamic_ssl_server_credentials(
             initial, self._fetch, require_client_authentication=True
         )
+
+
+class IdentityCredentials:
+    """Dynamic credentials presenting the server identity `stem` (e.g. "hub_server"), reloaded
+    when its files change (renewal by `cert_monitor`); `client_root` is fixed, None for no mTLS."""
+
+    def __init__(self, pki: CenterPki, stem: str, client_root: bytes | None) -> None:
+        self._pki, self._stem, self._client_root = pki, stem, client_root
+        self._lock = threading.Lock()
+        self._stamp: tuple[Stamp, Stamp] | None = None
+
+    def _configuration(self) -> grpc.ServerCertificateConfiguration | None:
+        identity = self._pki.server_identity(self._stem)
+        if not identity_matches(identity):
+            return None
+        return grpc.ssl_server_certificate_configuration(
+            [(identity.key_pem, identity.chain_pem)], root_certificates=self._client_root
+        )
+
+    def _fetch(self) -> grpc.ServerCertificateConfiguration | None:
+        with self._lock:
+            stamp = identity_stamp(self._pki, self._stem)
+            if stamp == self._stamp:
+                return None
+            config = self._configuration()
+            if config is not None:
+                self._stamp = stamp
+            return config
+
+    def server_credentials(self) -> grpc.ServerCredentials:
+        with self._lock:
+            self._stamp = identity_stamp(self._pki, self._stem)
+            initial = self._configuration()
+        if initial is None:
+            raise RuntimeError(f"the {self._stem} key does not match its certificate")
+        return grpc.dynamic_ssl_server_credentials(
+            initial, self._fetch, require_client_authentication=self._client_root is not None
+        )

@@ -1,0 +1,1 @@
+"""The edge agent (`mef-edge`): enrolment, the stream to the center, local state, runtime drivers."""

@@ -131,14 +131,17 @@ def record_status(
     now: dt.datetime,
 ) -> None:
     stamp = mef_time(now)
-    tx.execute("UPDATE nodes SET status = ?, last_seen_at = ?, updated_at = ? WHERE id = ?", (status, stamp, stamp, node_id))
+    tx.execute(
+        "UPDATE nodes SET status = ?, last_seen_at = ?, updated_at = ? WHERE id = ?", (status, stamp, stamp, node_id)
+    )
     if resources is not None:
         tx.execute("UPDATE nodes SET cpu = ?, memory = ?, npu = ? WHERE id = ?", (*resources, node_id))
     if software_json is not None:
         tx.execute("UPDATE nodes SET software_info = ? WHERE id = ?", (software_json, node_id))
     for inst in instances:
         tx.execute(
-            "UPDATE app_instances SET app_status = ?, containers_status = ? WHERE app_id = ? AND group_id = ? AND node_id = ?",
+            "UPDATE app_instances SET app_status = ?, containers_status = ?"
+            " WHERE app_id = ? AND group_id = ? AND node_id = ?",
             (inst.app_status, inst.containers_json, inst.app_id, inst.group_id, node_id),
         )
 

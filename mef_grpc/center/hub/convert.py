@@ -37,7 +37,9 @@ def software_json(software: Iterable[common_pb2.SoftwareInfo]) -> str:
 
 def instance_spec(instance: desired.DesiredInstance) -> edgehub_pb2.AppInstanceSpec:
     """One stored instance as the stream carries it; raises ParseError on a stored spec the contract refuses."""
-    containers = [json_format.ParseDict(c, app_pb2.Container(), ignore_unknown_fields=False) for c in instance.containers]
+    containers = [
+        json_format.ParseDict(c, app_pb2.Container(), ignore_unknown_fields=False) for c in instance.containers
+    ]
     return edgehub_pb2.AppInstanceSpec(
         app_id=instance.app_id, app_name=instance.app_name, node_group_id=instance.group_id, containers=containers
     )

@@ -112,7 +112,9 @@ class Session:
         self.deleted = False
         self.watcher: asyncio.Task[None] | None = None
 
-    def end(self, status: tuple[grpc.StatusCode, str] | None = None, final: edgehub_pb2.CenterMessage | None = None) -> None:
+    def end(
+        self, status: tuple[grpc.StatusCode, str] | None = None, final: edgehub_pb2.CenterMessage | None = None
+    ) -> None:
         if self.ended:
             return
         self.ended = True
@@ -153,7 +155,8 @@ class EdgeHub:
             request_deserializer=edgehub_pb2.EdgeMessage.FromString,
             response_serializer=edgehub_pb2.CenterMessage.SerializeToString,
         )
-        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE.full_name, {"Connect": handler}),))
+        generic = grpc.method_handlers_generic_handler(SERVICE.full_name, {"Connect": handler})
+        server.add_generic_rpc_handlers((generic,))
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection([SERVICE.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
