@@ -161,6 +161,7 @@ def _cn(value: str) -> x509.NameAttribute:
     return x509.NameAttribute(NameOID.COMMON_NAME, value, _validate=False)
 
 
+@pytest.mark.filterwarnings("ignore:Attribute's length:UserWarning")
 @pytest.mark.parametrize(
     "name",
     ["bad-cn-", "-bad", "with space", "x" * 65, "dot.ted", "two-attrs", "rsa2048", "ec224", "too-big", "garbage",
