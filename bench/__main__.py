@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = [
     "bench.rest_vs_grpc",
     "bench.core_rpc",
+    "bench.edge_agents",
 ]
 
 

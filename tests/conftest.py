@@ -235,7 +235,9 @@ def node_identity(center: Center, sn: str, cn: str | None = None) -> tuple[bytes
 
     key = ec.generate_private_key(ec.SECP256R1())
     cert = authority.issue(center.pki.ca("hub_svr_ca"), key.public_key(), cn or sn, client=True)
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
 
 

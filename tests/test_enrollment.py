@@ -90,7 +90,8 @@ async def test_enroll_issues_a_client_certificate_signed_by_hub_svr(bare_center:
     assert list(eku) == [ExtendedKeyUsageOID.CLIENT_AUTH]
     assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     serial = format(cert.serial_number, "x")
-    row = await bare_center.db.read(lambda tx: tx.one("SELECT sn, revoked_at FROM node_certs WHERE serial = ?", (serial,)))
+    query = "SELECT sn, revoked_at FROM node_certs WHERE serial = ?"
+    row = await bare_center.db.read(lambda tx: tx.one(query, (serial,)))
     assert row == {"sn": "EDGE-001_a", "revoked_at": None}
 
 

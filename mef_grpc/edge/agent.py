@@ -140,6 +140,7 @@ class Agent:
         self._write_lock = asyncio.Lock()
         self._last_report = b""
         self._accepted = False
+        self._node_resources: edgehub_pb2.NodeResources | None = None
 
     # -- the reconnect loop -------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> str:
@@ -235,11 +236,13 @@ class Agent:
     def _software() -> common_pb2.SoftwareInfo:
         return common_pb2.SoftwareInfo(name=SOFTWARE_NAME, version=__version__, inactive_version="")
 
-    @staticmethod
-    def _resources() -> edgehub_pb2.NodeResources:
-        return edgehub_pb2.NodeResources(
-            cpu_cores=sysinfo.cpu_cores(), memory_bytes=sysinfo.memory_bytes(), npu=sysinfo.npu_count()
-        )
+    def _resources(self) -> edgehub_pb2.NodeResources:
+        # Read once: what the machine has does not change while the agent runs.
+        if self._node_resources is None:
+            self._node_resources = edgehub_pb2.NodeResources(
+                cpu_cores=sysinfo.cpu_cores(), memory_bytes=sysinfo.memory_bytes(), npu=sysinfo.npu_count()
+            )
+        return self._node_resources
 
     async def _write(self, call: Any, message: edgehub_pb2.EdgeMessage) -> None:
         async with self._write_lock:

@@ -44,7 +44,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from mef.v1 import edgehub_pb2
-from mef_grpc.center.config import env_float
+from mef_grpc.center.config import env_float, env_int
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.hub import convert
 from mef_grpc.center.rpc import STATUS_DETAILS_KEY, to_status
@@ -73,6 +73,23 @@ class HubSettings:
             offline_grace=max(0.0, env_float("MEF_EDGE_OFFLINE_GRACE", DEFAULT_OFFLINE_GRACE)),
             hello_timeout=max(0.1, env_float("MEF_EDGE_HELLO_TIMEOUT", DEFAULT_HELLO_TIMEOUT)),
         )
+
+
+def hub_options(base: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The center's server options for the hub: its own keepalive pings never stop on an idle
+    stream (that is how a dead peer is found), and their period may be set by
+    MEF_EDGE_SERVER_KEEPALIVE_MS / MEF_EDGE_SERVER_KEEPALIVE_TIMEOUT_MS (tests)."""
+    options = dict(base)
+    options["grpc.http2.max_pings_without_data"] = 0
+    options["grpc.keepalive_permit_without_calls"] = 1
+    for env, key in (
+        ("MEF_EDGE_SERVER_KEEPALIVE_MS", "grpc.keepalive_time_ms"),
+        ("MEF_EDGE_SERVER_KEEPALIVE_TIMEOUT_MS", "grpc.keepalive_timeout_ms"),
+    ):
+        value = env_int(env, 0)
+        if value > 0:
+            options[key] = max(500, value)
+    return list(options.items())
 
 
 @dataclass(frozen=True)
@@ -149,7 +166,7 @@ class EdgeHub:
 
     async def start_server(self, host: str, port: int, options: list[tuple[str, Any]]) -> tuple[grpc.aio.Server, int]:
         """Start the hub's server: mutual TLS trusting only hub_svr; returns it and its port."""
-        server = grpc.aio.server(options=options)
+        server = grpc.aio.server(options=hub_options(options))
         handler = grpc.stream_stream_rpc_method_handler(
             self._connect,
             request_deserializer=edgehub_pb2.EdgeMessage.FromString,
