@@ -127,17 +127,22 @@ async def test_desired_state_is_pushed_stored_and_acked(edge_center: Center, age
     agent = run_agent(edge_center, agents, "SN-push")
     row = await wait_status(edge_center, "SN-push", "ready")
     node_id = row["id"]
+
+    def acked(version: int):  # type: ignore[no-untyped-def]
+        async def check() -> bool:
+            r = await node_row(edge_center, "SN-push")
+            return r is not None and r["acked_version"] == version
+
+        return check
+
+    # A new node gets version 1 at once (no apps yet, but the roots and registry credentials).
+    await wait_until(acked(1), 10, "ack of the first version")
     touched = await edge_center.db.write(lambda tx: bump_desired(tx, [node_id]))
     edge_center.ctx.changes.notify(touched)
-
-    async def acked() -> bool:
-        r = await node_row(edge_center, "SN-push")
-        return r is not None and r["acked_version"] == 1
-
-    await wait_until(acked, 10, "ack of version 1")
-    assert agent.store.state is not None and agent.store.state.version == 1
-    assert agent.runtime.applied is not None and agent.runtime.applied.version == 1
-    # Nothing changed: no resend on reconnect either (the agent says it has version 1).
+    await wait_until(acked(2), 10, "ack of version 2")
+    assert agent.store.state is not None and agent.store.state.version == 2
+    assert agent.runtime.applied is not None and agent.runtime.applied.version == 2
+    # Nothing changed: no resend on reconnect either (the agent says it has version 2).
     acks = agent.agent.stats.acks
     await agent.halt()
     agent.start()
@@ -160,10 +165,11 @@ async def test_state_changed_while_away_is_sent_on_reconnect(edge_center: Center
 
     async def acked() -> bool:
         r = await node_row(edge_center, "SN-away")
-        return r is not None and r["acked_version"] == 2
+        return r is not None and r["acked_version"] == 3
 
-    await wait_until(acked, 10, "ack of version 2")
-    assert agent.store.state is not None and agent.store.state.version == 2
+    # Version 1 came at the first connect; the two changes while away make version 3.
+    await wait_until(acked, 10, "ack of version 3")
+    assert agent.store.state is not None and agent.store.state.version == 3
 
 
 async def test_nack_is_recorded_as_last_error(edge_center: Center) -> None:

@@ -43,6 +43,7 @@ from grpc_reflection.v1alpha import reflection
 from mef.v1 import enrollment_pb2
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.rpc import service_handler
+from mef_grpc.center.tls import IdentityCredentials
 from mef_grpc.errors import InvalidArgument, MefError
 from mef_grpc.pki import authority
 from mef_grpc.pki.csr import CsrError, check_csr
@@ -230,8 +231,8 @@ async def start_enrollment_server(
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection([SERVICE.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-    identity = ctx.pki.server_identity("hub_server")
-    creds = grpc.ssl_server_credentials([(identity.key_pem, identity.chain_pem)], require_client_auth=False)
+    # Dynamic, so a renewed hub_server certificate is served without a restart.
+    creds = IdentityCredentials(ctx.pki, "hub_server", None).server_credentials()
     bound = server.add_secure_port(f"{host}:{port}", creds)
     await server.start()
     for name in ("", SERVICE.full_name):

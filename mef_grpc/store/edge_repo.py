@@ -88,12 +88,14 @@ def hello(tx: Tx, info: HelloInfo, now: dt.datetime) -> HelloResult | None:
     if row is None:
         node_id = tx.insert(
             "INSERT INTO nodes (serial_number, node_name, unique_name, ip, is_managed, status, software_info,"
-            " cpu, memory, npu, last_seen_at, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " cpu, memory, npu, last_seen_at, created_at, updated_at, desired_version)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
             (info.sn, info.sn, info.hostname, info.ip, NOT_READY, info.software_json, info.cpu, info.memory,
              info.npu, stamp, stamp, stamp),
         )
-        return HelloResult(node_id, 0, True)
+        # Version 1 (no apps yet) is pushed at once: it carries the image/software roots and the
+        # registry credentials, which a new node needs before any app is deployed to it.
+        return HelloResult(node_id, 1, True)
     node_id, desired = int(row["id"]), int(row["desired_version"])
     # The agent's last acked version is the truth about what it has stored; a value above
     # the current desired version is nonsense (or another center's) and is not recorded.

@@ -48,6 +48,7 @@ from mef_grpc.center.config import env_float, env_int
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.hub import convert
 from mef_grpc.center.rpc import STATUS_DETAILS_KEY, to_status
+from mef_grpc.center.tls import IdentityCredentials
 from mef_grpc.errors import MefError, PermissionDenied, Unauthenticated
 from mef_grpc.pki.csr import valid_sn
 from mef_grpc.store import edge_repo
@@ -177,12 +178,11 @@ class EdgeHub:
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection([SERVICE.full_name, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-        identity = self.ctx.pki.server_identity("hub_server")
-        creds = grpc.ssl_server_credentials(
-            [(identity.key_pem, identity.chain_pem)],
-            root_certificates=self.ctx.pki.ca_cert_pem("hub_svr_ca"),
-            require_client_auth=True,
-        )
+        # Dynamic: a hub_server certificate renewed by the cert monitor is served from the next
+        # handshake on, while the streams already open stay up.
+        creds = IdentityCredentials(
+            self.ctx.pki, "hub_server", self.ctx.pki.ca_cert_pem("hub_svr_ca")
+        ).server_credentials()
         bound = server.add_secure_port(f"{host}:{port}", creds)
         await server.start()
         for name in ("", SERVICE.full_name):
