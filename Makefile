@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench gen lint clean
+.PHONY: install run test bench gen lint breaking clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy mef_grpc gateway
 	$(VENV)/bin/buf lint
+
+# Wire and JSON compatibility of the contracts against main (ISV clients rely on both).
+breaking: install
+	$(VENV)/bin/buf breaking --against '.git#branch=main'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

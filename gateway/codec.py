@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf import descriptor, json_format
 from google.protobuf.descriptor import FieldDescriptor as FD
 from google.protobuf.internal import type_checkers
@@ -340,6 +341,7 @@ def merge_query(msg: Message, query: Mapping[str, str], getall: Callable[[str], 
     """Fill `msg` from query parameters; `forbidden` top-level fields come from path or body."""
     desc = msg.DESCRIPTOR
     done: set[str] = set()
+    given: set[str] = set()
     for key in query:
         if key in done:
             continue
@@ -348,6 +350,26 @@ def merge_query(msg: Message, query: Mapping[str, str], getall: Callable[[str], 
         if fields is None or fields[0].name in forbidden:
             raise ParseError(f'unknown query parameter "{key}"')
         set_text_path(msg, fields, getall(key), key)
+        given.add(fields[0].name)
+    # MEF parses these with strconv: a missing one is a parse error, not a zero.
+    for fd in required_fields(desc):
+        if fd.name not in given and fd.name not in forbidden:
+            raise ParseError(f'missing query parameter "{fd.json_name}"')
+
+
+_required: dict[str, list[FD]] = {}
+
+
+def required_fields(desc: descriptor.Descriptor) -> list[FD]:
+    """Top-level fields annotated `(google.api.field_behavior) = REQUIRED`."""
+    found = _required.get(desc.full_name)
+    if found is None:
+        found = [
+            fd for fd in desc.fields
+            if field_behavior_pb2.REQUIRED in fd.GetOptions().Extensions[field_behavior_pb2.field_behavior]
+        ]
+        _required[desc.full_name] = found
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from google.rpc import error_details_pb2, status_pb2
 
 from gateway import codec
 from gateway.routes import EMPTY, Route
+from mef_grpc.center import rpc
 
 SUCCESS = "00000000"
 PARSE_FAILED = "00001001"
@@ -45,7 +46,7 @@ ROUTE_NOT_FOUND = "00001004"
 PARAM_INVALID = "00001005"
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
-SUCCESS_MSG_KEY = "x-mef-msg"
+SUCCESS_MSG_KEY = rpc.SUCCESS_MSG_KEY
 BATCH_RESULT = "mef.v1.BatchResult"
 
 # Batch results: MEF leaves `data` out when every item succeeded, except for the software

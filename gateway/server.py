@@ -186,10 +186,12 @@ class Gateway:
                 assert fields is not None  # checked when the route table was built
                 codec.set_text_path(msg, fields, [text], ".".join(field_path))
             query = request.rel_url.query
-            if query:
-                if route.body == "*":
+            if route.body == "*":
+                if query:
                     name = next(iter(query))
                     raise codec.ParseError(f'unknown query parameter "{name}": this route takes a JSON body')
+            else:
+                # Also without any query: it reports the required parameters that are missing.
                 codec.merge_query(msg, query, query.getall, route.bound_fields())
             if route.body:
                 value = await self._read_json(request)

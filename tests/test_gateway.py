@@ -18,7 +18,7 @@ import grpc
 import pytest
 from google.protobuf import message_factory
 
-from gateway import envelope
+from gateway import codec, envelope
 from gateway.routes import Route
 from mef.v1 import common_pb2, node_pb2, node_pb2_grpc
 from mef_grpc import __version__
@@ -136,6 +136,10 @@ async def test_every_route_answers_in_the_envelope_like_grpc(
     try:
         for route in routes:
             reply = await rest.call(route.http_method, route.template, _empty_body(route))
+            if route.body != "*" and codec.required_fields(route.method.input_type):
+                # A missing required query parameter is MEF's parse error; gRPC is never called.
+                assert (reply.status, reply.code) == (400, envelope.PARSE_FAILED), route.template
+                continue
             code, mef = await _grpc_outcome(channel, route)
             where = f"{route.http_method} {route.template} (gRPC {code.name} {mef})"
             if code == grpc.StatusCode.OK:
@@ -162,6 +166,14 @@ async def test_version(rest: Rest) -> None:
     reply = await rest.get("/edgemanager/v1/version")
     assert reply.status == 200
     assert reply.envelope == {"status": "00000000", "msg": "success", "data": __version__}
+
+
+async def test_mef_success_messages(rest: Rest) -> None:
+    token = await rest.get("/edgemanager/v1/token")
+    assert token.envelope["msg"] == "export token success" and len(token.envelope["data"]) >= 32
+    apps = await rest.get("/edgemanager/v1/app/list?pageNum=1&pageSize=10")
+    assert apps.envelope["msg"] == "list apps Infos success"
+    assert apps.envelope["data"] == {"appInfo": [], "total": 0, "deployed": 0, "unDeployed": 0}
 
 
 async def test_openapi_lists_every_route(gw_center: Center, rest: Rest) -> None:
@@ -280,7 +292,10 @@ BAD_REQUESTS: list[tuple[str, str, str, Any, dict[str, str] | None, str | None]]
     ("unknown-param", "GET", "/edgemanager/v1/nodegroup/list?pageNum=1&pageSize=1&colour=red", None, None,
      "00001001"),
     ("page-size-too-big", "GET", "/edgemanager/v1/nodegroup/list?pageNum=1&pageSize=101", None, None, None),
-    ("page-missing", "GET", "/edgemanager/v1/nodegroup/list?pageSize=10", None, None, None),
+    ("page-missing", "GET", "/edgemanager/v1/nodegroup/list?pageSize=10", None, None, "00001001"),
+    ("page-size-missing", "GET", "/edgemanager/v1/nodegroup/list?pageNum=1", None, None, "00001001"),
+    ("no-query", "GET", "/edgemanager/v1/nodegroup/list", None, None, "00001001"),
+    ("group-id-missing", "GET", "/edgemanager/v1/nodegroup", None, None, "00001001"),
 ]
 
 

@@ -23,15 +23,24 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12mef/v1/alarm.proto\x12\x06mef.v1\x1a\x1cgoogle/api/annotations.proto\"\xb1\x01\n\x11ListAlarmsRequest\x12\x10\n\x08page_num\x18\x01 \x01(\r\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x16\n\tif_center\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x02sn\x18\x05 \x01(\tH\x01\x88\x01\x01\x12\x1e\n\x08group_id\x18\x06 \x01(\rH\x02R\x07groupId\x88\x01\x01\x42\x0c\n\n_if_centerB\x05\n\x03_snB\x0b\n\t_group_id\"I\n\x12ListAlarmsResponse\x12$\n\x07records\x18\x01 \x03(\x0b\x32\x13.mef.v1.AlarmRecord\x12\r\n\x05total\x18\x02 \x01(\r\"\xb1\x01\n\x11ListEventsRequest\x12\x10\n\x08page_num\x18\x01 \x01(\r\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x16\n\tif_center\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x02sn\x18\x05 \x01(\tH\x01\x88\x01\x01\x12\x1e\n\x08group_id\x18\x06 \x01(\rH\x02R\x07groupId\x88\x01\x01\x42\x0c\n\n_if_centerB\x05\n\x03_snB\x0b\n\t_group_id\"I\n\x12ListEventsResponse\x12$\n\x07records\x18\x01 \x03(\x0b\x32\x13.mef.v1.AlarmRecord\x12\r\n\x05total\x18\x02 \x01(\r\"\x87\x01\n\x0b\x41larmRecord\x12\n\n\x02id\x18\x01 \x01(\r\x12\x12\n\nalarm_type\x18\x02 \x01(\t\x12\x11\n\tcreate_at\x18\x03 \x01(\t\x12\n\n\x02ip\x18\x04 \x01(\t\x12\x15\n\rserial_number\x18\x05 \x01(\t\x12\x10\n\x08resource\x18\x06 \x01(\t\x12\x10\n\x08severity\x18\x07 \x01(\t\"\x1d\n\x0fGetAlarmRequest\x12\n\n\x02id\x18\x01 \x01(\r\"6\n\x10GetAlarmResponse\x12\"\n\x05\x61larm\x18\x01 \x01(\x0b\x32\x13.mef.v1.AlarmDetail\"\x1d\n\x0fGetEventRequest\x12\n\n\x02id\x18\x01 \x01(\r\"6\n\x10GetEventResponse\x12\"\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x13.mef.v1.AlarmDetail\"\x89\x02\n\x0b\x41larmDetail\x12\n\n\x02id\x18\x01 \x01(\r\x12\x10\n\x08\x61larm_id\x18\x02 \x01(\t\x12\x12\n\nalarm_name\x18\x03 \x01(\t\x12\x12\n\nalarm_type\x18\x04 \x01(\t\x12\x11\n\tcreate_at\x18\x05 \x01(\t\x12\x1c\n\x14\x64\x65tailed_information\x18\x06 \x01(\t\x12\x0e\n\x06impact\x18\x07 \x01(\t\x12\n\n\x02ip\x18\x08 \x01(\t\x12\x15\n\rserial_number\x18\t \x01(\t\x12\x1a\n\x12perceived_severity\x18\n \x01(\t\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x10\n\x08resource\x18\x0c \x01(\t\x12\x12\n\nsuggestion\x18\r \x01(\t2\xa6\x03\n\x0c\x41larmService\x12\x64\n\nListAlarms\x12\x19.mef.v1.ListAlarmsRequest\x1a\x1a.mef.v1.ListAlarmsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/alarmmanager/v1/alarms\x12\x64\n\x08GetAlarm\x12\x17.mef.v1.GetAlarmRequest\x1a\x18.mef.v1.GetAlarmResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x16/alarmmanager/v1/alarmb\x05\x61larm\x12\x64\n\nListEvents\x12\x19.mef.v1.ListEventsRequest\x1a\x1a.mef.v1.ListEventsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/alarmmanager/v1/events\x12\x64\n\x08GetEvent\x12\x17.mef.v1.GetEventRequest\x1a\x18.mef.v1.GetEventResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x16/alarmmanager/v1/eventb\x05\x65ventb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12mef/v1/alarm.proto\x12\x06mef.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"\xbd\x01\n\x11ListAlarmsRequest\x12\x16\n\x08page_num\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02\x12\x17\n\tpage_size\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x16\n\tif_center\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x02sn\x18\x05 \x01(\tH\x01\x88\x01\x01\x12\x1e\n\x08group_id\x18\x06 \x01(\rH\x02R\x07groupId\x88\x01\x01\x42\x0c\n\n_if_centerB\x05\n\x03_snB\x0b\n\t_group_id\"I\n\x12ListAlarmsResponse\x12$\n\x07records\x18\x01 \x03(\x0b\x32\x13.mef.v1.AlarmRecord\x12\r\n\x05total\x18\x02 \x01(\r\"\xbd\x01\n\x11ListEventsRequest\x12\x16\n\x08page_num\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02\x12\x17\n\tpage_size\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x16\n\tif_center\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x02sn\x18\x05 \x01(\tH\x01\x88\x01\x01\x12\x1e\n\x08group_id\x18\x06 \x01(\rH\x02R\x07groupId\x88\x01\x01\x42\x0c\n\n_if_centerB\x05\n\x03_snB\x0b\n\t_group_id\"I\n\x12ListEventsResponse\x12$\n\x07records\x18\x01 \x03(\x0b\x32\x13.mef.v1.AlarmRecord\x12\r\n\x05total\x18\x02 \x01(\r\"\x87\x01\n\x0b\x41larmRecord\x12\n\n\x02id\x18\x01 \x01(\r\x12\x12\n\nalarm_type\x18\x02 \x01(\t\x12\x11\n\tcreate_at\x18\x03 \x01(\t\x12\n\n\x02ip\x18\x04 \x01(\t\x12\x15\n\rserial_number\x18\x05 \x01(\t\x12\x10\n\x08resource\x18\x06 \x01(\t\x12\x10\n\x08severity\x18\x07 \x01(\t\"\x1d\n\x0fGetAlarmRequest\x12\n\n\x02id\x18\x01 \x01(\r\"6\n\x10GetAlarmResponse\x12\"\n\x05\x61larm\x18\x01 \x01(\x0b\x32\x13.mef.v1.AlarmDetail\"\x1d\n\x0fGetEventRequest\x12\n\n\x02id\x18\x01 \x01(\r\"6\n\x10GetEventResponse\x12\"\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x13.mef.v1.AlarmDetail\"\x89\x02\n\x0b\x41larmDetail\x12\n\n\x02id\x18\x01 \x01(\r\x12\x10\n\x08\x61larm_id\x18\x02 \x01(\t\x12\x12\n\nalarm_name\x18\x03 \x01(\t\x12\x12\n\nalarm_type\x18\x04 \x01(\t\x12\x11\n\tcreate_at\x18\x05 \x01(\t\x12\x1c\n\x14\x64\x65tailed_information\x18\x06 \x01(\t\x12\x0e\n\x06impact\x18\x07 \x01(\t\x12\n\n\x02ip\x18\x08 \x01(\t\x12\x15\n\rserial_number\x18\t \x01(\t\x12\x1a\n\x12perceived_severity\x18\n \x01(\t\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x10\n\x08resource\x18\x0c \x01(\t\x12\x12\n\nsuggestion\x18\r \x01(\t2\xa6\x03\n\x0c\x41larmService\x12\x64\n\nListAlarms\x12\x19.mef.v1.ListAlarmsRequest\x1a\x1a.mef.v1.ListAlarmsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/alarmmanager/v1/alarms\x12\x64\n\x08GetAlarm\x12\x17.mef.v1.GetAlarmRequest\x1a\x18.mef.v1.GetAlarmResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x16/alarmmanager/v1/alarmb\x05\x61larm\x12\x64\n\nListEvents\x12\x19.mef.v1.ListEventsRequest\x1a\x1a.mef.v1.ListEventsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/alarmmanager/v1/events\x12\x64\n\x08GetEvent\x12\x17.mef.v1.GetEventRequest\x1a\x18.mef.v1.GetEventResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x16/alarmmanager/v1/eventb\x05\x65ventb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'mef.v1.alarm_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LISTALARMSREQUEST'].fields_by_name['page_num']._loaded_options = None
+  _globals['_LISTALARMSREQUEST'].fields_by_name['page_num']._serialized_options = b'\342A\001\002'
+  _globals['_LISTALARMSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTALARMSREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\002'
+  _globals['_LISTEVENTSREQUEST'].fields_by_name['page_num']._loaded_options = None
+  _globals['_LISTEVENTSREQUEST'].fields_by_name['page_num']._serialized_options = b'\342A\001\002'
+  _globals['_LISTEVENTSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTEVENTSREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\002'
   _globals['_ALARMSERVICE'].methods_by_name['ListAlarms']._loaded_options = None
   _globals['_ALARMSERVICE'].methods_by_name['ListAlarms']._serialized_options = b'\202\323\344\223\002\031\022\027/alarmmanager/v1/alarms'
   _globals['_ALARMSERVICE'].methods_by_name['GetAlarm']._loaded_options = None
@@ -40,26 +49,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALARMSERVICE'].methods_by_name['ListEvents']._serialized_options = b'\202\323\344\223\002\031\022\027/alarmmanager/v1/events'
   _globals['_ALARMSERVICE'].methods_by_name['GetEvent']._loaded_options = None
   _globals['_ALARMSERVICE'].methods_by_name['GetEvent']._serialized_options = b'\202\323\344\223\002\037\022\026/alarmmanager/v1/eventb\005event'
-  _globals['_LISTALARMSREQUEST']._serialized_start=61
-  _globals['_LISTALARMSREQUEST']._serialized_end=238
-  _globals['_LISTALARMSRESPONSE']._serialized_start=240
-  _globals['_LISTALARMSRESPONSE']._serialized_end=313
-  _globals['_LISTEVENTSREQUEST']._serialized_start=316
-  _globals['_LISTEVENTSREQUEST']._serialized_end=493
-  _globals['_LISTEVENTSRESPONSE']._serialized_start=495
-  _globals['_LISTEVENTSRESPONSE']._serialized_end=568
-  _globals['_ALARMRECORD']._serialized_start=571
-  _globals['_ALARMRECORD']._serialized_end=706
-  _globals['_GETALARMREQUEST']._serialized_start=708
-  _globals['_GETALARMREQUEST']._serialized_end=737
-  _globals['_GETALARMRESPONSE']._serialized_start=739
-  _globals['_GETALARMRESPONSE']._serialized_end=793
-  _globals['_GETEVENTREQUEST']._serialized_start=795
-  _globals['_GETEVENTREQUEST']._serialized_end=824
-  _globals['_GETEVENTRESPONSE']._serialized_start=826
-  _globals['_GETEVENTRESPONSE']._serialized_end=880
-  _globals['_ALARMDETAIL']._serialized_start=883
-  _globals['_ALARMDETAIL']._serialized_end=1148
-  _globals['_ALARMSERVICE']._serialized_start=1151
-  _globals['_ALARMSERVICE']._serialized_end=1573
+  _globals['_LISTALARMSREQUEST']._serialized_start=94
+  _globals['_LISTALARMSREQUEST']._serialized_end=283
+  _globals['_LISTALARMSRESPONSE']._serialized_start=285
+  _globals['_LISTALARMSRESPONSE']._serialized_end=358
+  _globals['_LISTEVENTSREQUEST']._serialized_start=361
+  _globals['_LISTEVENTSREQUEST']._serialized_end=550
+  _globals['_LISTEVENTSRESPONSE']._serialized_start=552
+  _globals['_LISTEVENTSRESPONSE']._serialized_end=625
+  _globals['_ALARMRECORD']._serialized_start=628
+  _globals['_ALARMRECORD']._serialized_end=763
+  _globals['_GETALARMREQUEST']._serialized_start=765
+  _globals['_GETALARMREQUEST']._serialized_end=794
+  _globals['_GETALARMRESPONSE']._serialized_start=796
+  _globals['_GETALARMRESPONSE']._serialized_end=850
+  _globals['_GETEVENTREQUEST']._serialized_start=852
+  _globals['_GETEVENTREQUEST']._serialized_end=881
+  _globals['_GETEVENTRESPONSE']._serialized_start=883
+  _globals['_GETEVENTRESPONSE']._serialized_end=937
+  _globals['_ALARMDETAIL']._serialized_start=940
+  _globals['_ALARMDETAIL']._serialized_end=1205
+  _globals['_ALARMSERVICE']._serialized_start=1208
+  _globals['_ALARMSERVICE']._serialized_end=1630
 # @@protoc_insertion_point(module_scope)

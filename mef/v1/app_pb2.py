@@ -23,17 +23,32 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from mef.v1 import common_pb2 as mef_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10mef/v1/app.proto\x12\x06mef.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x13mef/v1/common.proto\"\xc4\x03\n\tContainer\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05image\x18\x02 \x01(\t\x12\x15\n\rimage_version\x18\x03 \x01(\t\x12\x13\n\x0b\x63pu_request\x18\x04 \x01(\x01\x12\x16\n\tcpu_limit\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x13\n\x0bmem_request\x18\x06 \x01(\x04\x12\x16\n\tmem_limit\x18\x07 \x01(\x04H\x01\x88\x01\x01\x12\x10\n\x03npu\x18\x08 \x01(\rH\x02\x88\x01\x01\x12\x1b\n\x03\x65nv\x18\t \x03(\x0b\x32\x0e.mef.v1.EnvVar\x12\x0f\n\x07\x63ommand\x18\n \x03(\t\x12\x0c\n\x04\x61rgs\x18\x0b \x03(\t\x12-\n\x0e\x63ontainer_port\x18\x0c \x03(\x0b\x32\x15.mef.v1.ContainerPort\x12\x1c\n\x07user_id\x18\r \x01(\rH\x03R\x06userID\x88\x01\x01\x12\x1e\n\x08group_id\x18\x0e \x01(\rH\x04R\x07groupID\x88\x01\x01\x12\x31\n\x11host_path_volumes\x18\x0f \x03(\x0b\x32\x16.mef.v1.HostPathVolumeB\x0c\n\n_cpu_limitB\x0c\n\n_mem_limitB\x06\n\x04_npuB\n\n\x08_user_idB\x0b\n\t_group_id\"%\n\x06\x45nvVar\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"p\n\rContainerPort\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05proto\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontainer_port\x18\x03 \x01(\r\x12\x17\n\x07host_ip\x18\x04 \x01(\tR\x06hostIP\x12\x11\n\thost_port\x18\x05 \x01(\r\"E\n\x0eHostPathVolume\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\thost_path\x18\x02 \x01(\t\x12\x12\n\nmount_path\x18\x03 \x01(\t\"\xee\x01\n\x07\x41ppInfo\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\x12\x1f\n\x0bmodified_at\x18\x05 \x01(\tR\nmodifiedAt\x12>\n\x10node_group_infos\x18\x06 \x03(\x0b\x32\x14.mef.v1.NodeGroupRefR\x0enodeGroupInfos\x12%\n\ncontainers\x18\x07 \x03(\x0b\x32\x11.mef.v1.Container\"`\n\x10\x43reateAppRequest\x12\x10\n\x08\x61pp_name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12%\n\ncontainers\x18\x03 \x03(\x0b\x32\x11.mef.v1.Container\"*\n\x11\x43reateAppResponse\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\"D\n\x0fListAppsRequest\x12\x10\n\x08page_num\x18\x01 \x01(\r\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x0c\n\x04name\x18\x03 \x01(\t\"\x80\x01\n\x10ListAppsResponse\x12*\n\x08\x61pp_info\x18\x01 \x03(\x0b\x32\x0f.mef.v1.AppInfoR\x07\x61ppInfo\x12\r\n\x05total\x18\x02 \x01(\r\x12\x10\n\x08\x64\x65ployed\x18\x03 \x01(\r\x12\x1f\n\x0bun_deployed\x18\x04 \x01(\rR\nunDeployed\"&\n\rGetAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\".\n\x0eGetAppResponse\x12\x1c\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x0f.mef.v1.AppInfo\"w\n\x10UpdateAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12%\n\ncontainers\x18\x04 \x03(\x0b\x32\x11.mef.v1.Container\"O\n\x10\x44\x65ployAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12$\n\x0enode_group_ids\x18\x02 \x03(\rR\x0cnodeGroupIds\"Q\n\x12UndeployAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12$\n\x0enode_group_ids\x18\x02 \x03(\rR\x0cnodeGroupIds\",\n\x11\x44\x65leteAppsRequest\x12\x17\n\x07\x61pp_ids\x18\x01 \x03(\rR\x06\x61ppIDs\"\xa6\x02\n\x0b\x41ppInstance\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x12\n\napp_status\x18\x03 \x01(\t\x12<\n\x0fnode_group_info\x18\x04 \x01(\x0b\x32\x14.mef.v1.NodeGroupRefR\rnodeGroupInfo\x12\x17\n\x07node_id\x18\x05 \x01(\rR\x06nodeID\x12\x11\n\tnode_name\x18\x06 \x01(\t\x12\x13\n\x0bnode_status\x18\x07 \x01(\t\x12\x1d\n\ncreated_at\x18\x08 \x01(\tR\tcreatedAt\x12<\n\x0e\x63ontainer_info\x18\t \x03(\x0b\x32\x15.mef.v1.ContainerInfoR\rcontainerInfo\"S\n\rContainerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05image\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x15\n\rrestart_count\x18\x04 \x01(\r\"5\n\x1cListAppInstancesByAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\"Z\n\x1dListAppInstancesByAppResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r\"8\n\x1dListAppInstancesByNodeRequest\x12\x17\n\x07node_id\x18\x01 \x01(\rR\x06nodeID\"[\n\x1eListAppInstancesByNodeResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r\"L\n\x17ListAppInstancesRequest\x12\x10\n\x08page_num\x18\x01 \x01(\r\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x0c\n\x04name\x18\x03 \x01(\t\"U\n\x18ListAppInstancesResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r2\xfb\x08\n\nAppService\x12h\n\tCreateApp\x12\x18.mef.v1.CreateAppRequest\x1a\x19.mef.v1.CreateAppResponse\"&\x82\xd3\xe4\x93\x02 \"\x13/edgemanager/v1/app:\x01*b\x06\x61pp_id\x12_\n\x08ListApps\x12\x17.mef.v1.ListAppsRequest\x1a\x18.mef.v1.ListAppsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/edgemanager/v1/app/list\x12Y\n\x06GetApp\x12\x15.mef.v1.GetAppRequest\x1a\x16.mef.v1.GetAppResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x13/edgemanager/v1/appb\x03\x61pp\x12]\n\tUpdateApp\x12\x18.mef.v1.UpdateAppRequest\x1a\x16.google.protobuf.Empty\"\x1e\x82\xd3\xe4\x93\x02\x18\x32\x13/edgemanager/v1/app:\x01*\x12\x65\n\tDeployApp\x12\x18.mef.v1.DeployAppRequest\x1a\x13.mef.v1.BatchResult\")\x82\xd3\xe4\x93\x02#\"\x1e/edgemanager/v1/app/deployment:\x01*\x12\x8c\x01\n\x15ListAppInstancesByApp\x12$.mef.v1.ListAppInstancesByAppRequest\x1a%.mef.v1.ListAppInstancesByAppResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/edgemanager/v1/app/deployment\x12\x89\x01\n\x16ListAppInstancesByNode\x12%.mef.v1.ListAppInstancesByNodeRequest\x1a&.mef.v1.ListAppInstancesByNodeResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/edgemanager/v1/app/node\x12\x82\x01\n\x10ListAppInstances\x12\x1f.mef.v1.ListAppInstancesRequest\x1a .mef.v1.ListAppInstancesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/edgemanager/v1/app/deployment/list\x12v\n\x0bUndeployApp\x12\x1a.mef.v1.UndeployAppRequest\x1a\x13.mef.v1.BatchResult\"6\x82\xd3\xe4\x93\x02\x30\"+/edgemanager/v1/app/deployment/batch-delete:\x01*\x12i\n\nDeleteApps\x12\x19.mef.v1.DeleteAppsRequest\x1a\x13.mef.v1.BatchResult\"+\x82\xd3\xe4\x93\x02%\" /edgemanager/v1/app/batch-delete:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10mef/v1/app.proto\x12\x06mef.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x13mef/v1/common.proto\"\xc4\x03\n\tContainer\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05image\x18\x02 \x01(\t\x12\x15\n\rimage_version\x18\x03 \x01(\t\x12\x13\n\x0b\x63pu_request\x18\x04 \x01(\x01\x12\x16\n\tcpu_limit\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x13\n\x0bmem_request\x18\x06 \x01(\x04\x12\x16\n\tmem_limit\x18\x07 \x01(\x04H\x01\x88\x01\x01\x12\x10\n\x03npu\x18\x08 \x01(\rH\x02\x88\x01\x01\x12\x1b\n\x03\x65nv\x18\t \x03(\x0b\x32\x0e.mef.v1.EnvVar\x12\x0f\n\x07\x63ommand\x18\n \x03(\t\x12\x0c\n\x04\x61rgs\x18\x0b \x03(\t\x12-\n\x0e\x63ontainer_port\x18\x0c \x03(\x0b\x32\x15.mef.v1.ContainerPort\x12\x1c\n\x07user_id\x18\r \x01(\rH\x03R\x06userID\x88\x01\x01\x12\x1e\n\x08group_id\x18\x0e \x01(\rH\x04R\x07groupID\x88\x01\x01\x12\x31\n\x11host_path_volumes\x18\x0f \x03(\x0b\x32\x16.mef.v1.HostPathVolumeB\x0c\n\n_cpu_limitB\x0c\n\n_mem_limitB\x06\n\x04_npuB\n\n\x08_user_idB\x0b\n\t_group_id\"%\n\x06\x45nvVar\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"p\n\rContainerPort\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05proto\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontainer_port\x18\x03 \x01(\r\x12\x17\n\x07host_ip\x18\x04 \x01(\tR\x06hostIP\x12\x11\n\thost_port\x18\x05 \x01(\r\"E\n\x0eHostPathVolume\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\thost_path\x18\x02 \x01(\t\x12\x12\n\nmount_path\x18\x03 \x01(\t\"\xee\x01\n\x07\x41ppInfo\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\x12\x1f\n\x0bmodified_at\x18\x05 \x01(\tR\nmodifiedAt\x12>\n\x10node_group_infos\x18\x06 \x03(\x0b\x32\x14.mef.v1.NodeGroupRefR\x0enodeGroupInfos\x12%\n\ncontainers\x18\x07 \x03(\x0b\x32\x11.mef.v1.Container\"`\n\x10\x43reateAppRequest\x12\x10\n\x08\x61pp_name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12%\n\ncontainers\x18\x03 \x03(\x0b\x32\x11.mef.v1.Container\"*\n\x11\x43reateAppResponse\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\"P\n\x0fListAppsRequest\x12\x16\n\x08page_num\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02\x12\x17\n\tpage_size\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\x12\x0c\n\x04name\x18\x03 \x01(\t\"\x80\x01\n\x10ListAppsResponse\x12*\n\x08\x61pp_info\x18\x01 \x03(\x0b\x32\x0f.mef.v1.AppInfoR\x07\x61ppInfo\x12\r\n\x05total\x18\x02 \x01(\r\x12\x10\n\x08\x64\x65ployed\x18\x03 \x01(\r\x12\x1f\n\x0bun_deployed\x18\x04 \x01(\rR\nunDeployed\",\n\rGetAppRequest\x12\x1b\n\x06\x61pp_id\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02R\x05\x61ppID\".\n\x0eGetAppResponse\x12\x1c\n\x03\x61pp\x18\x01 \x01(\x0b\x32\x0f.mef.v1.AppInfo\"w\n\x10UpdateAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12%\n\ncontainers\x18\x04 \x03(\x0b\x32\x11.mef.v1.Container\"O\n\x10\x44\x65ployAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12$\n\x0enode_group_ids\x18\x02 \x03(\rR\x0cnodeGroupIds\"Q\n\x12UndeployAppRequest\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12$\n\x0enode_group_ids\x18\x02 \x03(\rR\x0cnodeGroupIds\",\n\x11\x44\x65leteAppsRequest\x12\x17\n\x07\x61pp_ids\x18\x01 \x03(\rR\x06\x61ppIDs\"\xa6\x02\n\x0b\x41ppInstance\x12\x15\n\x06\x61pp_id\x18\x01 \x01(\rR\x05\x61ppID\x12\x10\n\x08\x61pp_name\x18\x02 \x01(\t\x12\x12\n\napp_status\x18\x03 \x01(\t\x12<\n\x0fnode_group_info\x18\x04 \x01(\x0b\x32\x14.mef.v1.NodeGroupRefR\rnodeGroupInfo\x12\x17\n\x07node_id\x18\x05 \x01(\rR\x06nodeID\x12\x11\n\tnode_name\x18\x06 \x01(\t\x12\x13\n\x0bnode_status\x18\x07 \x01(\t\x12\x1d\n\ncreated_at\x18\x08 \x01(\tR\tcreatedAt\x12<\n\x0e\x63ontainer_info\x18\t \x03(\x0b\x32\x15.mef.v1.ContainerInfoR\rcontainerInfo\"S\n\rContainerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05image\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x15\n\rrestart_count\x18\x04 \x01(\r\";\n\x1cListAppInstancesByAppRequest\x12\x1b\n\x06\x61pp_id\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02R\x05\x61ppID\"Z\n\x1dListAppInstancesByAppResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r\">\n\x1dListAppInstancesByNodeRequest\x12\x1d\n\x07node_id\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02R\x06nodeID\"[\n\x1eListAppInstancesByNodeResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r\"X\n\x17ListAppInstancesRequest\x12\x16\n\x08page_num\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02\x12\x17\n\tpage_size\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\x12\x0c\n\x04name\x18\x03 \x01(\t\"U\n\x18ListAppInstancesResponse\x12*\n\rapp_instances\x18\x01 \x03(\x0b\x32\x13.mef.v1.AppInstance\x12\r\n\x05total\x18\x02 \x01(\r2\xfb\x08\n\nAppService\x12h\n\tCreateApp\x12\x18.mef.v1.CreateAppRequest\x1a\x19.mef.v1.CreateAppResponse\"&\x82\xd3\xe4\x93\x02 \"\x13/edgemanager/v1/app:\x01*b\x06\x61pp_id\x12_\n\x08ListApps\x12\x17.mef.v1.ListAppsRequest\x1a\x18.mef.v1.ListAppsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/edgemanager/v1/app/list\x12Y\n\x06GetApp\x12\x15.mef.v1.GetAppRequest\x1a\x16.mef.v1.GetAppResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x13/edgemanager/v1/appb\x03\x61pp\x12]\n\tUpdateApp\x12\x18.mef.v1.UpdateAppRequest\x1a\x16.google.protobuf.Empty\"\x1e\x82\xd3\xe4\x93\x02\x18\x32\x13/edgemanager/v1/app:\x01*\x12\x65\n\tDeployApp\x12\x18.mef.v1.DeployAppRequest\x1a\x13.mef.v1.BatchResult\")\x82\xd3\xe4\x93\x02#\"\x1e/edgemanager/v1/app/deployment:\x01*\x12\x8c\x01\n\x15ListAppInstancesByApp\x12$.mef.v1.ListAppInstancesByAppRequest\x1a%.mef.v1.ListAppInstancesByAppResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/edgemanager/v1/app/deployment\x12\x89\x01\n\x16ListAppInstancesByNode\x12%.mef.v1.ListAppInstancesByNodeRequest\x1a&.mef.v1.ListAppInstancesByNodeResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/edgemanager/v1/app/node\x12\x82\x01\n\x10ListAppInstances\x12\x1f.mef.v1.ListAppInstancesRequest\x1a .mef.v1.ListAppInstancesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/edgemanager/v1/app/deployment/list\x12v\n\x0bUndeployApp\x12\x1a.mef.v1.UndeployAppRequest\x1a\x13.mef.v1.BatchResult\"6\x82\xd3\xe4\x93\x02\x30\"+/edgemanager/v1/app/deployment/batch-delete:\x01*\x12i\n\nDeleteApps\x12\x19.mef.v1.DeleteAppsRequest\x1a\x13.mef.v1.BatchResult\"+\x82\xd3\xe4\x93\x02%\" /edgemanager/v1/app/batch-delete:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'mef.v1.app_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LISTAPPSREQUEST'].fields_by_name['page_num']._loaded_options = None
+  _globals['_LISTAPPSREQUEST'].fields_by_name['page_num']._serialized_options = b'\342A\001\002'
+  _globals['_LISTAPPSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTAPPSREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\002'
+  _globals['_GETAPPREQUEST'].fields_by_name['app_id']._loaded_options = None
+  _globals['_GETAPPREQUEST'].fields_by_name['app_id']._serialized_options = b'\342A\001\002'
+  _globals['_LISTAPPINSTANCESBYAPPREQUEST'].fields_by_name['app_id']._loaded_options = None
+  _globals['_LISTAPPINSTANCESBYAPPREQUEST'].fields_by_name['app_id']._serialized_options = b'\342A\001\002'
+  _globals['_LISTAPPINSTANCESBYNODEREQUEST'].fields_by_name['node_id']._loaded_options = None
+  _globals['_LISTAPPINSTANCESBYNODEREQUEST'].fields_by_name['node_id']._serialized_options = b'\342A\001\002'
+  _globals['_LISTAPPINSTANCESREQUEST'].fields_by_name['page_num']._loaded_options = None
+  _globals['_LISTAPPINSTANCESREQUEST'].fields_by_name['page_num']._serialized_options = b'\342A\001\002'
+  _globals['_LISTAPPINSTANCESREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTAPPINSTANCESREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\002'
   _globals['_APPSERVICE'].methods_by_name['CreateApp']._loaded_options = None
   _globals['_APPSERVICE'].methods_by_name['CreateApp']._serialized_options = b'\202\323\344\223\002 \"\023/edgemanager/v1/app:\001*b\006app_id'
   _globals['_APPSERVICE'].methods_by_name['ListApps']._loaded_options = None
@@ -54,52 +69,52 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_APPSERVICE'].methods_by_name['UndeployApp']._serialized_options = b'\202\323\344\223\0020\"+/edgemanager/v1/app/deployment/batch-delete:\001*'
   _globals['_APPSERVICE'].methods_by_name['DeleteApps']._loaded_options = None
   _globals['_APPSERVICE'].methods_by_name['DeleteApps']._serialized_options = b'\202\323\344\223\002%\" /edgemanager/v1/app/batch-delete:\001*'
-  _globals['_CONTAINER']._serialized_start=109
-  _globals['_CONTAINER']._serialized_end=561
-  _globals['_ENVVAR']._serialized_start=563
-  _globals['_ENVVAR']._serialized_end=600
-  _globals['_CONTAINERPORT']._serialized_start=602
-  _globals['_CONTAINERPORT']._serialized_end=714
-  _globals['_HOSTPATHVOLUME']._serialized_start=716
-  _globals['_HOSTPATHVOLUME']._serialized_end=785
-  _globals['_APPINFO']._serialized_start=788
-  _globals['_APPINFO']._serialized_end=1026
-  _globals['_CREATEAPPREQUEST']._serialized_start=1028
-  _globals['_CREATEAPPREQUEST']._serialized_end=1124
-  _globals['_CREATEAPPRESPONSE']._serialized_start=1126
-  _globals['_CREATEAPPRESPONSE']._serialized_end=1168
-  _globals['_LISTAPPSREQUEST']._serialized_start=1170
-  _globals['_LISTAPPSREQUEST']._serialized_end=1238
-  _globals['_LISTAPPSRESPONSE']._serialized_start=1241
-  _globals['_LISTAPPSRESPONSE']._serialized_end=1369
-  _globals['_GETAPPREQUEST']._serialized_start=1371
-  _globals['_GETAPPREQUEST']._serialized_end=1409
-  _globals['_GETAPPRESPONSE']._serialized_start=1411
-  _globals['_GETAPPRESPONSE']._serialized_end=1457
-  _globals['_UPDATEAPPREQUEST']._serialized_start=1459
-  _globals['_UPDATEAPPREQUEST']._serialized_end=1578
-  _globals['_DEPLOYAPPREQUEST']._serialized_start=1580
-  _globals['_DEPLOYAPPREQUEST']._serialized_end=1659
-  _globals['_UNDEPLOYAPPREQUEST']._serialized_start=1661
-  _globals['_UNDEPLOYAPPREQUEST']._serialized_end=1742
-  _globals['_DELETEAPPSREQUEST']._serialized_start=1744
-  _globals['_DELETEAPPSREQUEST']._serialized_end=1788
-  _globals['_APPINSTANCE']._serialized_start=1791
-  _globals['_APPINSTANCE']._serialized_end=2085
-  _globals['_CONTAINERINFO']._serialized_start=2087
-  _globals['_CONTAINERINFO']._serialized_end=2170
-  _globals['_LISTAPPINSTANCESBYAPPREQUEST']._serialized_start=2172
-  _globals['_LISTAPPINSTANCESBYAPPREQUEST']._serialized_end=2225
-  _globals['_LISTAPPINSTANCESBYAPPRESPONSE']._serialized_start=2227
-  _globals['_LISTAPPINSTANCESBYAPPRESPONSE']._serialized_end=2317
-  _globals['_LISTAPPINSTANCESBYNODEREQUEST']._serialized_start=2319
-  _globals['_LISTAPPINSTANCESBYNODEREQUEST']._serialized_end=2375
-  _globals['_LISTAPPINSTANCESBYNODERESPONSE']._serialized_start=2377
-  _globals['_LISTAPPINSTANCESBYNODERESPONSE']._serialized_end=2468
-  _globals['_LISTAPPINSTANCESREQUEST']._serialized_start=2470
-  _globals['_LISTAPPINSTANCESREQUEST']._serialized_end=2546
-  _globals['_LISTAPPINSTANCESRESPONSE']._serialized_start=2548
-  _globals['_LISTAPPINSTANCESRESPONSE']._serialized_end=2633
-  _globals['_APPSERVICE']._serialized_start=2636
-  _globals['_APPSERVICE']._serialized_end=3783
+  _globals['_CONTAINER']._serialized_start=142
+  _globals['_CONTAINER']._serialized_end=594
+  _globals['_ENVVAR']._serialized_start=596
+  _globals['_ENVVAR']._serialized_end=633
+  _globals['_CONTAINERPORT']._serialized_start=635
+  _globals['_CONTAINERPORT']._serialized_end=747
+  _globals['_HOSTPATHVOLUME']._serialized_start=749
+  _globals['_HOSTPATHVOLUME']._serialized_end=818
+  _globals['_APPINFO']._serialized_start=821
+  _globals['_APPINFO']._serialized_end=1059
+  _globals['_CREATEAPPREQUEST']._serialized_start=1061
+  _globals['_CREATEAPPREQUEST']._serialized_end=1157
+  _globals['_CREATEAPPRESPONSE']._serialized_start=1159
+  _globals['_CREATEAPPRESPONSE']._serialized_end=1201
+  _globals['_LISTAPPSREQUEST']._serialized_start=1203
+  _globals['_LISTAPPSREQUEST']._serialized_end=1283
+  _globals['_LISTAPPSRESPONSE']._serialized_start=1286
+  _globals['_LISTAPPSRESPONSE']._serialized_end=1414
+  _globals['_GETAPPREQUEST']._serialized_start=1416
+  _globals['_GETAPPREQUEST']._serialized_end=1460
+  _globals['_GETAPPRESPONSE']._serialized_start=1462
+  _globals['_GETAPPRESPONSE']._serialized_end=1508
+  _globals['_UPDATEAPPREQUEST']._serialized_start=1510
+  _globals['_UPDATEAPPREQUEST']._serialized_end=1629
+  _globals['_DEPLOYAPPREQUEST']._serialized_start=1631
+  _globals['_DEPLOYAPPREQUEST']._serialized_end=1710
+  _globals['_UNDEPLOYAPPREQUEST']._serialized_start=1712
+  _globals['_UNDEPLOYAPPREQUEST']._serialized_end=1793
+  _globals['_DELETEAPPSREQUEST']._serialized_start=1795
+  _globals['_DELETEAPPSREQUEST']._serialized_end=1839
+  _globals['_APPINSTANCE']._serialized_start=1842
+  _globals['_APPINSTANCE']._serialized_end=2136
+  _globals['_CONTAINERINFO']._serialized_start=2138
+  _globals['_CONTAINERINFO']._serialized_end=2221
+  _globals['_LISTAPPINSTANCESBYAPPREQUEST']._serialized_start=2223
+  _globals['_LISTAPPINSTANCESBYAPPREQUEST']._serialized_end=2282
+  _globals['_LISTAPPINSTANCESBYAPPRESPONSE']._serialized_start=2284
+  _globals['_LISTAPPINSTANCESBYAPPRESPONSE']._serialized_end=2374
+  _globals['_LISTAPPINSTANCESBYNODEREQUEST']._serialized_start=2376
+  _globals['_LISTAPPINSTANCESBYNODEREQUEST']._serialized_end=2438
+  _globals['_LISTAPPINSTANCESBYNODERESPONSE']._serialized_start=2440
+  _globals['_LISTAPPINSTANCESBYNODERESPONSE']._serialized_end=2531
+  _globals['_LISTAPPINSTANCESREQUEST']._serialized_start=2533
+  _globals['_LISTAPPINSTANCESREQUEST']._serialized_end=2621
+  _globals['_LISTAPPINSTANCESRESPONSE']._serialized_start=2623
+  _globals['_LISTAPPINSTANCESRESPONSE']._serialized_end=2708
+  _globals['_APPSERVICE']._serialized_start=2711
+  _globals['_APPSERVICE']._serialized_end=3858
 # @@protoc_insertion_point(module_scope)

@@ -12,6 +12,7 @@ from mef_grpc.center import app_ops
 from mef_grpc.center.batch import BatchOutcome
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.node_ops import require_node
+from mef_grpc.center.rpc import set_success_message
 from mef_grpc.rules import apps as rules
 from mef_grpc.rules import codes
 from mef_grpc.rules.common import check_id, check_page
@@ -76,6 +77,7 @@ class AppServicer:
     async def ListApps(self, request: app_pb2.ListAppsRequest, context: Ctx) -> app_pb2.ListAppsResponse:
         page = check_page(request.page_num, request.page_size, request.name)
         apps, total, deployed = await self._ctx.db.read(lambda tx: app_store.list_apps(tx, page))
+        set_success_message(context, "list apps Infos success")
         return app_pb2.ListAppsResponse(
             app_info=[app_info(a) for a in apps], total=total, deployed=deployed, un_deployed=total - deployed
         )

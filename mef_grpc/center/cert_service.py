@@ -26,6 +26,7 @@ from google.protobuf import empty_pb2
 
 from mef.v1 import cert_pb2
 from mef_grpc.center.context import CenterContext
+from mef_grpc.center.rpc import set_success_message
 from mef_grpc.errors import PARAM_INVALID, FailedPrecondition, InvalidArgument, MefError, NotFound
 from mef_grpc.fsutil import atomic_write
 from mef_grpc.pki.center_pki import IMPORTED_NAMES
@@ -118,6 +119,7 @@ class CertServicer:
                 raise _internal(f"save {name} root CA failed", SAVE_CA_FAILED) from exc
         log.info("root CA imported", extra={"cert": name})
         await self._notify_edges()
+        set_success_message(context, "import certificate success")
         return empty_pb2.Empty()
 
     async def DeleteCertificate(
@@ -136,6 +138,7 @@ class CertServicer:
                 raise _internal(f"delete {name} root CA failed", DELETE_CA_FAILED) from exc
         log.info("root CA deleted", extra={"cert": name})
         await self._notify_edges()
+        set_success_message(context, "delete ca file success")
         return empty_pb2.Empty()
 
     async def ExportRootCertificate(

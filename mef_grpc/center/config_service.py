@@ -15,6 +15,7 @@ from google.protobuf import empty_pb2
 
 from mef.v1 import config_pb2
 from mef_grpc.center.context import CenterContext
+from mef_grpc.center.rpc import set_success_message
 from mef_grpc.errors import MefError
 from mef_grpc.rules.registry import RegistryConfig, check_registry_config
 from mef_grpc.security.registry import save_registry_config
@@ -77,6 +78,7 @@ class ConfigServicer:
             log.error("making an enrolment token failed", exc_info=exc)
             raise _internal("export token failed", EXPORT_TOKEN_FAILED) from None
         log.info("enrolment token issued; the previous one is void")
+        set_success_message(context, "export token success")
         return config_pb2.GetTokenResponse(token=token)
 
 

@@ -22,6 +22,13 @@ from mef_grpc.errors import ERROR_DOMAIN, MefError
 log = logging.getLogger("mef.rpc")
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# Trailing metadata carrying MEF's success `msg` where MEF documents a specific one; the REST
+# gateway puts it in the envelope (default "success").
+SUCCESS_MSG_KEY = "x-mef-msg"
+
+
+def set_success_message(context: grpc.aio.ServicerContext, msg: str) -> None:
+    context.set_trailing_metadata(((SUCCESS_MSG_KEY, msg),))
 
 # Refuses a call from a peer whose client certificate is revoked (north CRL); must be ~free.
 PeerCheck = Callable[[grpc.aio.ServicerContext], bool]
