@@ -87,3 +87,32 @@ class PermissionDenied(MefError):
 class Unauthenticated(MefError):
     def __init__(self, message: str, mef_code: str = PARAM_INVALID) -> None:
         super().__init__(message, mef_code, grpc.StatusCode.UNAUTHENTICATED, reason="UNAUTHENTICATED")
+
+
+class CertificateRevoked(PermissionDenied):
+    """A node certificate that was revoked (its node deleted, or the SN enrolled again).
+
+    Its own reason lets the agent tell this apart from other refusals: the device must run
+    `netconfig` again, retrying cannot help.
+    """
+
+    REASON = "CERTIFICATE_REVOKED"
+
+    def __init__(self) -> None:
+        super().__init__("the client certificate is revoked; run netconfig again to enrol the node")
+        self.reason = self.REASON
+
+
+def error_reason(trailing_metadata: object) -> str:
+    """The ErrorInfo reason of a failed call's trailing metadata ("" when there is none)."""
+    from google.rpc import error_details_pb2, status_pb2
+
+    for key, value in trailing_metadata or ():  # type: ignore[attr-defined]
+        if key == "grpc-status-details-bin" and isinstance(value, bytes):
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                    info = error_details_pb2.ErrorInfo()
+                    detail.Unpack(info)
+                    return str(info.reason)
+    return ""

@@ -163,3 +163,18 @@ def test_alarmconfig_and_version(tmp_path: Path) -> None:
     shown = run_cli("mef-edge", "--data-dir", home, "getalarmconfig").stdout
     assert "cert_threshold: 30" in shown and "cert_period: 10" in shown
     assert run_cli("mef-edge", "-version").stdout.strip() == __version__
+
+
+def test_deletion_forgets_only_the_enrolment_the_agent_ran_with(tmp_path: Path) -> None:
+    from mef_grpc.edge.home import EdgeConfig, EdgeHome, Enrolment
+
+    home = EdgeHome(tmp_path / "edge")
+    old = Enrolment(EdgeConfig(center_ip="192.0.2.1", sn="SN1"), b"root", b"old-cert", b"old-key")
+    home.save_enrolment(old)
+    # netconfig ran again while the old agent was still up: its deletion keeps the new identity.
+    new = Enrolment(EdgeConfig(center_ip="192.0.2.1", sn="SN1"), b"root", b"new-cert", b"new-key")
+    home.save_enrolment(new)
+    home.clear_enrolment(old.cert_pem)
+    assert home.load_enrolment() == new
+    home.clear_enrolment(new.cert_pem)
+    assert home.load_enrolment() is None

@@ -368,3 +368,17 @@ async def test_a_node_certificate_is_refused_on_the_north_port(center: Center) -
     finally:
         await channel.close()
     assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+async def test_an_agent_deleted_while_away_learns_it_on_reconnect(
+    edge_center: Center, agents: list[RunningAgent]
+) -> None:
+    agent = run_agent(edge_center, agents, "SN-away-del")
+    node_id = (await wait_status(edge_center, "SN-away-del", "ready"))["id"]
+    await agent.halt()
+    assert edge_center.ctx.hub is not None
+    await edge_center.ctx.hub.nodes_deleted([(node_id, "SN-away-del")])
+    agent.start()
+    assert agent.task is not None
+    assert await asyncio.wait_for(agent.task, 10) == "deleted"
+    assert agent.deleted and agent.store.state is None

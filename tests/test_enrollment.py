@@ -236,3 +236,33 @@ async def test_auth_port_needs_no_client_certificate_but_verifies_as_hub_svr(bar
     finally:
         await channel.close()
     assert err is not None and err.code() == grpc.StatusCode.UNAVAILABLE
+
+
+async def test_enrolling_an_sn_again_revokes_its_older_certificate(bare_center: Center, enrol) -> None:  # type: ignore[no-untyped-def]
+    from mef.v1 import edgehub_pb2, edgehub_pb2_grpc
+    from mef_grpc.errors import CertificateRevoked, error_reason
+
+    certs = []
+    for _ in range(2):
+        token = await new_token(bare_center)
+        csr, key = csr_pem("EDGE-again")
+        reply = await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr), timeout=10)
+        certs.append((key, reply.certificate.encode()))
+
+    async def first_answer(key: bytes, cert: bytes) -> grpc.aio.AioRpcError | edgehub_pb2.CenterMessage:
+        channel = edge_channel(bare_center, key, cert)
+        try:
+            call = edgehub_pb2_grpc.EdgeHubServiceStub(channel).Connect()
+            await call.write(edgehub_pb2.EdgeMessage(hello=edgehub_pb2.Hello(sn="EDGE-again")))
+            try:
+                return await asyncio.wait_for(call.read(), 10)
+            except grpc.aio.AioRpcError as exc:
+                return exc
+        finally:
+            await channel.close()
+
+    old = await first_answer(*certs[0])
+    assert isinstance(old, grpc.aio.AioRpcError) and old.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert error_reason(old.trailing_metadata()) == CertificateRevoked.REASON
+    new = await first_answer(*certs[1])
+    assert isinstance(new, edgehub_pb2.CenterMessage) and new.WhichOneof("kind") == "desired_state"

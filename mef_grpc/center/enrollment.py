@@ -49,6 +49,7 @@ from mef_grpc.pki import authority
 from mef_grpc.pki.csr import CsrError, check_csr
 from mef_grpc.security.token import verify_token
 from mef_grpc.store import edge_repo
+from mef_grpc.store.engine import Tx
 
 log = logging.getLogger("mef.enrollment")
 
@@ -210,9 +211,12 @@ class EnrollmentServicer:
             now = self._ctx.clock()
             cert = authority.issue(ca, csr.public_key(), sn, client=True, days=authority.NODE_DAYS, now=now)
             serial = cert_serial(cert)
-            await self._ctx.db.write(
-                lambda tx: edge_repo.record_issued(tx, serial, sn, now, cert.not_valid_after_utc)
-            )
+            def record(tx: Tx) -> None:
+                # One identity per device: enrolling the SN again revokes its older certificates.
+                edge_repo.revoke(tx, [sn], [], now)
+                edge_repo.record_issued(tx, serial, sn, now, cert.not_valid_after_utc)
+
+            await self._ctx.db.write(record)
         log.info("node certificate issued", extra={"sn": sn, "serial": serial, "ip": ip})
         return enrollment_pb2.EnrollResponse(certificate=cert.public_bytes(serialization.Encoding.PEM).decode())
 

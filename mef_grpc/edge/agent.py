@@ -29,6 +29,7 @@ from mef_grpc import __version__
 from mef_grpc.center.config import env_float, env_int
 from mef_grpc.edge import sysinfo
 from mef_grpc.edge.runtime import RuntimeDriver
+from mef_grpc.errors import CertificateRevoked, error_reason
 
 log = logging.getLogger("mef.edge.agent")
 
@@ -157,6 +158,10 @@ class Agent:
             except grpc.aio.AioRpcError as exc:
                 log.warning("stream to the center failed", extra={"code": exc.code().name, "details": exc.details()})
                 outcome = "failed"
+                if error_reason(exc.trailing_metadata()) == CertificateRevoked.REASON:
+                    # Deleted while this agent was away: it learns it now, as it would have online.
+                    await self._deleted("the node certificate is revoked")
+                    outcome = DELETED
             except Exception:
                 log.exception("stream to the center failed")
                 outcome = "failed"
@@ -295,17 +300,21 @@ class Agent:
             # Acked means stored; whether it runs is for the status reports to tell.
             log.exception("runtime could not apply the desired state")
 
+    async def _deleted(self, reason: str) -> None:
+        """The center deleted this node: remove its apps and forget the enrolment."""
+        log.warning("the node was deleted from the center", extra={"reason": reason})
+        try:
+            await self.runtime.remove_all()
+        finally:
+            self.store.clear_desired()
+            if self.on_deleted is not None:
+                self.on_deleted()
+
     async def _on_command(self, call: Any, command: edgehub_pb2.Command) -> bool:
         """Handle a command; True when the node was deleted."""
         kind = command.WhichOneof("kind")
         if kind == "node_deleted":
-            log.warning("the node was deleted from the center", extra={"reason": command.node_deleted.reason})
-            try:
-                await self.runtime.remove_all()
-            finally:
-                self.store.clear_desired()
-                if self.on_deleted is not None:
-                    self.on_deleted()
+            await self._deleted(command.node_deleted.reason)
             return True
         task_id = command.collect_logs.task_id if kind == "collect_logs" else command.command_id
         progress = edgehub_pb2.TaskProgress(

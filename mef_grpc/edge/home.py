@@ -97,8 +97,15 @@ class EdgeHome:
         except (FileNotFoundError, ValueError, TypeError):
             return None
 
-    def clear_enrolment(self) -> None:
-        """Forget the center (the node was deleted there): a new netconfig is needed."""
+    def clear_enrolment(self, cert_pem: bytes | None = None) -> None:
+        """Forget the center (the node was deleted there): a new netconfig is needed.
+
+        With `cert_pem`, only that enrolment is forgotten: a netconfig run since the agent
+        started (a new certificate on disk) is kept for the restart that follows it.
+        """
+        if cert_pem is not None and self._read(self.cert_path) not in (None, cert_pem):
+            self.clear_desired()
+            return
         for path in (self.config_path, self.key_path, self.cert_path):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

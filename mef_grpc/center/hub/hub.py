@@ -49,7 +49,7 @@ from mef_grpc.center.context import CenterContext
 from mef_grpc.center.hub import convert
 from mef_grpc.center.rpc import STATUS_DETAILS_KEY, to_status
 from mef_grpc.center.tls import IdentityCredentials
-from mef_grpc.errors import MefError, PermissionDenied, Unauthenticated
+from mef_grpc.errors import CertificateRevoked, MefError, PermissionDenied, Unauthenticated
 from mef_grpc.pki.csr import valid_sn
 from mef_grpc.store import edge_repo
 from mef_grpc.store.desired import DesiredState, load_desired
@@ -256,7 +256,7 @@ class EdgeHub:
         if not valid_sn(hello.sn):
             raise PermissionDenied("the SN is not valid")
         if ident.serial in self._revoked:
-            raise PermissionDenied("the client certificate is revoked")
+            raise CertificateRevoked()
         session = await self._accept(ident, hello)
         try:
             await self._pump(session, context)
@@ -285,7 +285,7 @@ class EdgeHub:
             else:
                 del self._hello_pending[sn]
         if result is None or ident.serial in self._revoked:
-            raise PermissionDenied("the client certificate is revoked")
+            raise CertificateRevoked()
         if self._stopping:
             raise MefError("MEF Center is shutting down", grpc_code=grpc.StatusCode.UNAVAILABLE, reason="UNAVAILABLE")
         session = Session(sn, ident.serial, result.node_id, hello.last_acked_version)
