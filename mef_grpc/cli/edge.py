@@ -138,7 +138,8 @@ async def _run_agent(home: EdgeHome) -> str:
     identity = Identity(config.sn, config.hub_target, enrolment.root_pem, enrolment.cert_pem, enrolment.key_pem)
     agent = Agent(
         identity, home, NoopRuntimeDriver(), AgentSettings.from_env(),
-        ip=sysinfo.outbound_ip(config.center_ip, config.port), on_deleted=lambda: home.clear_enrolment(enrolment.cert_pem),
+        ip=sysinfo.outbound_ip(config.center_ip, config.port),
+        on_deleted=lambda: home.clear_enrolment(enrolment.cert_pem),
     )
     return await agent.run(stop)
 
