@@ -9,8 +9,7 @@ from google.protobuf import empty_pb2, json_format
 
 from mef.v1 import app_pb2, common_pb2
 from mef_grpc.center import app_ops
-from mef_grpc.center.batch import BatchOutcome
-from mef_grpc.center.context import CenterContext
+from mef_grpc.center.core_servicer import CoreServicer
 from mef_grpc.center.node_ops import require_node
 from mef_grpc.center.rpc import set_success_message
 from mef_grpc.rules import apps as rules
@@ -18,7 +17,6 @@ from mef_grpc.rules import codes
 from mef_grpc.rules.common import check_id, check_page
 from mef_grpc.store import apps as app_store
 from mef_grpc.store.apps import AppRow, InstanceRow
-from mef_grpc.store.clock import mef_time
 
 Ctx: TypeAlias = grpc.aio.ServicerContext
 
@@ -56,17 +54,7 @@ def app_instance(row: InstanceRow) -> app_pb2.AppInstance:
     )
 
 
-class AppServicer:
-    def __init__(self, ctx: CenterContext) -> None:
-        self._ctx = ctx
-
-    def _now(self) -> str:
-        return mef_time(self._ctx.clock())
-
-    async def _write_batch(self, fn: Any, *args: Any) -> common_pb2.BatchResult:
-        outcome: BatchOutcome = await self._ctx.db.write(lambda tx: fn(tx, *args))
-        self._ctx.changes.notify(outcome.touched_nodes)
-        return outcome.to_proto()
+class AppServicer(CoreServicer):
 
     async def CreateApp(self, request: app_pb2.CreateAppRequest, context: Ctx) -> app_pb2.CreateAppResponse:
         spec = rules.check_create_app(request)

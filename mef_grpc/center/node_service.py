@@ -10,14 +10,12 @@ from google.protobuf import empty_pb2
 
 from mef.v1 import common_pb2, node_pb2
 from mef_grpc.center import node_ops
-from mef_grpc.center.batch import BatchOutcome
-from mef_grpc.center.context import CenterContext
+from mef_grpc.center.core_servicer import CoreServicer
 from mef_grpc.errors import NotFound
 from mef_grpc.rules import codes
 from mef_grpc.rules import nodes as rules
 from mef_grpc.rules.common import check_id, check_page
 from mef_grpc.store import nodes as node_store
-from mef_grpc.store.clock import mef_time
 from mef_grpc.store.nodes import GroupRow, NodeRow
 
 Ctx: TypeAlias = grpc.aio.ServicerContext
@@ -43,17 +41,7 @@ def group_item(group: GroupRow) -> node_pb2.NodeGroupItem:
     )
 
 
-class NodeServicer:
-    def __init__(self, ctx: CenterContext) -> None:
-        self._ctx = ctx
-
-    def _now(self) -> str:
-        return mef_time(self._ctx.clock())
-
-    async def _write_batch(self, fn: Any, *args: Any) -> common_pb2.BatchResult:
-        outcome: BatchOutcome = await self._ctx.db.write(lambda tx: fn(tx, *args))
-        self._ctx.changes.notify(outcome.touched_nodes)
-        return outcome.to_proto()
+class NodeServicer(CoreServicer):
 
     async def _nodes_deleted(self, deleted: list[tuple[int, str]]) -> None:
         hub = getattr(self._ctx, "hub", None)
