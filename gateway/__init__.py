@@ -13,7 +13,8 @@ How it works
     GET/POST/PATCH, 1025 KB bodies, per-client rate and connection limits, `/openapi.json`.
   * `tls`: mandatory client certificates chaining to the imported north root, reloaded live,
     honouring the north CRL.
-  * `local`: how the gateway reaches the servicers inside `mef-center run`: a private unix
-    socket in the data dir serving the same north servicers (the reasons are in its docstring).
+  * `inprocess`: how the gateway reaches the servicers inside `mef-center run`: the north
+    handlers called in-process (same servicers, same error mapping), no HTTP/2 hop.
+  * `local`: the center's private unix socket, for a gateway run alone on the center's host.
   * `python -m gateway`: the gateway alone, towards a local socket or a remote center.
 """

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import grpc
 
-from gateway.local import center_tls_files, read_pointer
+from gateway.local import center_tls_files, read_pointer, socket_channel
 from gateway.server import CHANNEL_OPTIONS, Gateway, GatewaySettings, north_services
 from gateway.tls import ServerTls, TlsFiles
 
@@ -59,7 +59,7 @@ def _channel_factory(ns: argparse.Namespace) -> tuple[str, object]:
     if target is None:
         raise SystemExit("give --center ADDR or --data-dir DIR")
     if target.startswith("unix:"):
-        return target, lambda: grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS)
+        return target, lambda: socket_channel(target)
     if not (ns.center_ca and ns.center_cert and ns.center_key):
         raise SystemExit("--center HOST:PORT needs --center-ca, --center-cert and --center-key")
     creds = grpc.ssl_channel_credentials(

@@ -1,29 +1,32 @@
-"""The gateway inside the center: a private unix socket between them.
+"""The center's private unix socket, for a gateway run alone on the center's host.
 
-The north gRPC port (30036) trusts only client certificates of the imported ISV root, and the
-gateway holds no such identity: the ISV owns that root and its keys. Rather than mint a
-certificate under a root the center does not own, or add a second trust anchor to the north
-port, the center serves the same north servicers (the same `grpc.aio.Server`, the same error
-interceptor) on one more port: a unix domain socket in `<data dir>/run/` (directory 0700, so only
-the center's user, who can read the CA keys anyway, can connect), with insecure credentials.
+Inside `mef-center run` the gateway dispatches in-process (`gateway.inprocess`). A gateway run
+as its own process on the same host (`python -m gateway --data-dir DIR`, to scale it apart)
+reaches the servicers here instead: the north gRPC port (30036) trusts only client
+certificates of the imported ISV root, and the gateway holds no such identity (the ISV owns that
+root and its keys). Rather than mint a certificate under a root the center does not own, or add
+a second trust anchor to the north port, the center serves the same north servicers (the same
+`grpc.aio.Server`, the same error mapping) on one more port: a unix domain socket in
+`<data dir>/run/` (directory 0700, so only the center's user, who can read the CA keys anyway,
+can connect), with insecure credentials.
 
 The gateway has already verified the client at TLS; it passes what it verified as metadata:
 `x-mef-client-subject` (the client certificate's subject), `x-mef-client-ip` and `x-request-id`.
-A servicer may trust these keys only when `context.peer()` starts with `unix:`; on the TCP port
-any client could send them.
+A servicer may trust these keys only when `context.peer()` starts with `unix:` or `inproc:`; on
+the TCP port any client could send them.
 
 Socket paths are limited to ~107 bytes; when the data dir is deeper than that allows, the
 socket goes into a fresh 0700 directory under the system temp dir. The chosen path is written to
-`<data dir>/run/north.socket` so a gateway started alone on the same host (`python -m gateway
---data-dir DIR`) finds it.
+`<data dir>/run/north.socket` so a gateway started alone on the same host finds it.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import grpc
 from google.protobuf import descriptor
@@ -86,17 +89,17 @@ def center_tls_files(pki_root: Path) -> TlsFiles:
 def center_gateway(
     services: Sequence[descriptor.ServiceDescriptor],
     pki_root: Path,
-    target: str,
+    channel_factory: Callable[[], Any],
     *,
     listen: str,
     port: int,
     rate_limit: float,
 ) -> Gateway:
-    """The gateway as `mef-center run` starts it."""
+    """The gateway as `mef-center run` starts it, calling the RPCs on `channel_factory()`."""
     settings = GatewaySettings(listen=listen, port=port, rate_limit=rate_limit)
-    return Gateway(
-        services,
-        ServerTls(center_tls_files(pki_root)),
-        lambda: grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS),
-        settings,
-    )
+    return Gateway(services, ServerTls(center_tls_files(pki_root)), channel_factory, settings)
+
+
+def socket_channel(target: str) -> grpc.aio.Channel:
+    """A channel to the center's private unix socket."""
+    return grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS)

@@ -76,6 +76,7 @@ class Center:
     # REST gateway (issue 5): the local socket it calls the servicers on, and the gateway itself.
     _local_socket: Any = None
     _gateway: Any = None
+    _north_handlers: tuple[grpc.GenericRpcHandler, ...] = ()
 
     def __post_init__(self) -> None:
         self.pki = CenterPki(self.config.data_dir)
@@ -99,10 +100,10 @@ class Center:
         server = grpc.aio.server(options=SERVER_OPTIONS)
         impls = north_servicers(self.ctx)
         revoked = self.ctx.north_crl.is_revoked
-        server.add_generic_rpc_handlers(
-            tuple(service_handler(svc, impls.get(svc.full_name), revoked) for svc in NORTH_SERVICES)
-            + self.extra_handlers
+        self._north_handlers = tuple(
+            service_handler(svc, impls.get(svc.full_name), revoked) for svc in NORTH_SERVICES
         )
+        server.add_generic_rpc_handlers(self._north_handlers + self.extra_handlers)
         self._health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         names = [svc.full_name for svc in NORTH_SERVICES]
@@ -138,12 +139,16 @@ class Center:
         self._local_socket.add_to(server)
 
     async def _start_gateway(self) -> None:
+        from gateway.inprocess import InProcessChannel
         from gateway.local import center_gateway
 
+        handlers = self._north_handlers
+        # In-process dispatch to the north handlers; the unix socket stays for a gateway run
+        # alone on this host (`python -m gateway --data-dir`).
         self._gateway = center_gateway(
             NORTH_SERVICES,
             self.pki.root,
-            self._local_socket.target,
+            lambda: InProcessChannel(handlers),
             listen=self.config.listen,
             port=self.config.rest_port,
             rate_limit=self.config.rest_rate_limit,
