@@ -347,6 +347,7 @@ async def test_events_capped_per_node(center: Center) -> None:
         ({"page_num": 2**31, "page_size": 10}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
         ({"page_num": 1, "page_size": 10, "sn": ""}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
         ({"page_num": 1, "page_size": 10, "sn": "bad sn"}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
+        ({"page_num": 1, "page_size": 10, "sn": "SN1\n"}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
         ({"page_num": 1, "page_size": 10, "group_id": 0}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
         ({"page_num": 1, "page_size": 10, "group_id": 3, "sn": "SN1"}, grpc.StatusCode.INVALID_ARGUMENT, "00001005"),
         ({"page_num": 1, "page_size": 10, "group_id": 999}, grpc.StatusCode.NOT_FOUND, "50011005"),

@@ -382,3 +382,31 @@ async def test_an_agent_deleted_while_away_learns_it_on_reconnect(
     assert agent.task is not None
     assert await asyncio.wait_for(agent.task, 10) == "deleted"
     assert agent.deleted and agent.store.state is None
+
+
+async def test_a_revoked_certificate_cannot_mark_the_node_abnormal(
+    edge_center: Center, agents: list[RunningAgent]
+) -> None:
+    from mef_grpc.errors import CertificateRevoked, error_reason
+
+    old_key, old_cert = node_identity(edge_center, "SN-reborn")
+    old = RunningAgent(edge_center, "SN-reborn", old_key, old_cert).start()
+    agents.append(old)
+    node_id = (await wait_status(edge_center, "SN-reborn", "ready"))["id"]
+    assert edge_center.ctx.hub is not None
+    await edge_center.ctx.hub.nodes_deleted([(node_id, "SN-reborn")])
+    assert old.task is not None and await asyncio.wait_for(old.task, 10) == "deleted"
+    # The device enrols again and comes back with a new certificate.
+    run_agent(edge_center, agents, "SN-reborn")
+    await wait_status(edge_center, "SN-reborn", "ready")
+    # The old certificate misbehaves: a Hello naming another SN.
+    stream = RawStream(edge_center, old_key, old_cert)
+    try:
+        await stream.hello("SN-someone-else")
+        err = await stream.error()
+    finally:
+        await stream.close()
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert error_reason(err.trailing_metadata()) == CertificateRevoked.REASON
+    await asyncio.sleep(0.3)
+    assert (await node_row(edge_center, "SN-reborn"))["status"] == "ready"  # type: ignore[index]

@@ -238,31 +238,51 @@ async def test_auth_port_needs_no_client_certificate_but_verifies_as_hub_svr(bar
     assert err is not None and err.code() == grpc.StatusCode.UNAVAILABLE
 
 
-async def test_enrolling_an_sn_again_revokes_its_older_certificate(bare_center: Center, enrol) -> None:  # type: ignore[no-untyped-def]
+async def test_an_sn_cannot_be_enrolled_again_while_its_node_is_connected(bare_center: Center, enrol) -> None:  # type: ignore[no-untyped-def]
     from mef.v1 import edgehub_pb2, edgehub_pb2_grpc
-    from mef_grpc.errors import CertificateRevoked, error_reason
 
-    certs = []
-    for _ in range(2):
-        token = await new_token(bare_center)
-        csr, key = csr_pem("EDGE-again")
-        reply = await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr), timeout=10)
-        certs.append((key, reply.certificate.encode()))
+    token = await new_token(bare_center)
+    csr, key = csr_pem("EDGE-online")
+    first = await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr), timeout=10)
+    channel = edge_channel(bare_center, key, first.certificate.encode())
+    try:
+        call = edgehub_pb2_grpc.EdgeHubServiceStub(channel).Connect()
+        await call.write(edgehub_pb2.EdgeMessage(hello=edgehub_pb2.Hello(sn="EDGE-online")))
+        assert (await asyncio.wait_for(call.read(), 10)).WhichOneof("kind") == "desired_state"
+        # Someone else holding the token tries to take the online node's identity.
+        csr2, _ = csr_pem("EDGE-online")
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr2), timeout=10)
+        assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "connected" in (info.value.details() or "")
+        call.cancel()
+    finally:
+        await channel.close()
+    hub = bare_center.ctx.hub
+    assert hub is not None
+    for _ in range(100):
+        if not hub.connected("EDGE-online"):
+            break
+        await asyncio.sleep(0.05)
+    # Offline (a device re-imaged, say): enrolling it again is allowed.
+    reply = await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr_pem("EDGE-online")[0]), timeout=10)
+    assert reply.certificate
 
-    async def first_answer(key: bytes, cert: bytes) -> grpc.aio.AioRpcError | edgehub_pb2.CenterMessage:
-        channel = edge_channel(bare_center, key, cert)
-        try:
-            call = edgehub_pb2_grpc.EdgeHubServiceStub(channel).Connect()
-            await call.write(edgehub_pb2.EdgeMessage(hello=edgehub_pb2.Hello(sn="EDGE-again")))
-            try:
-                return await asyncio.wait_for(call.read(), 10)
-            except grpc.aio.AioRpcError as exc:
-                return exc
-        finally:
-            await channel.close()
 
-    old = await first_answer(*certs[0])
-    assert isinstance(old, grpc.aio.AioRpcError) and old.code() == grpc.StatusCode.PERMISSION_DENIED
-    assert error_reason(old.trailing_metadata()) == CertificateRevoked.REASON
-    new = await first_answer(*certs[1])
-    assert isinstance(new, edgehub_pb2.CenterMessage) and new.WhichOneof("kind") == "desired_state"
+async def test_no_new_node_past_the_cap_of_2048(bare_center: Center, enrol) -> None:  # type: ignore[no-untyped-def]
+    from mef_grpc.store import nodes as node_store
+    from mef_grpc.store.clock import mef_time
+
+    def fill(tx):  # type: ignore[no-untyped-def]
+        for i in range(2048):
+            node_store.insert_node(tx, f"FULL{i}", node_name=f"full{i}", now=mef_time())
+
+    await bare_center.db.write(fill)
+    token = await new_token(bare_center)
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr_pem("NEW-ONE")[0]), timeout=10)
+    assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "2048" in (info.value.details() or "")
+    # A known node can still enrol again.
+    reply = await enrol.Enroll(enrollment_pb2.EnrollRequest(token=token, csr=csr_pem("FULL7")[0]), timeout=10)
+    assert reply.certificate

@@ -102,3 +102,19 @@ async def test_pki_files_are_private(center: Center) -> None:
     assert [k.name for k in keys] == ["hub_server.key", "hub_svr_ca.key", "north_ca.key", "north_server.key"]
     for key in keys:
         assert stat.S_IMODE(key.stat().st_mode) == 0o600, key
+
+
+def test_a_server_key_left_without_its_certificate_is_reissued_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A crash between the two writes of a renewal leaves a new key beside the old certificate."""
+    from mef_grpc.pki import authority
+    from mef_grpc.pki.center_pki import CenterPki, identity_matches
+
+    pki = CenterPki(tmp_path / "center")
+    pki.bootstrap()
+    old_cert = (pki.root / "north_server.crt").read_bytes()
+    (pki.root / "north_server.key").write_bytes(authority.key_pem(authority.new_key()))
+    assert not identity_matches(pki.server_identity("north_server"))
+    pki.bootstrap()
+    assert identity_matches(pki.server_identity("north_server"))
+    assert (pki.root / "north_server.crt").read_bytes() != old_cert
+    assert stat.S_IMODE((pki.root / "north_server.key").stat().st_mode) == 0o600

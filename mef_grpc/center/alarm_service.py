@@ -9,64 +9,19 @@ filter every node's records are listed (not the center's). A filter present but 
 
 from __future__ import annotations
 
-import re
-from typing import Protocol
-
 import grpc
 
 from mef.v1 import alarm_pb2
 from mef_grpc.center.context import CenterContext
-from mef_grpc.errors import PARAM_INVALID, FieldViolation, InvalidArgument, NotFound
+from mef_grpc.errors import NotFound
+from mef_grpc.rules.alarms import AlarmListRequest, check_alarm_query
+from mef_grpc.rules.common import check_id
 from mef_grpc.store import alarms
 from mef_grpc.store.alarms import AlarmRecord, Kind, Scope
 from mef_grpc.store.engine import Tx
 
 GROUP_NOT_FOUND = "50011005"
 DETAIL_FAILED = "50011007"
-PAGE_NUM_MAX = 2**31 - 1
-PAGE_SIZE_MAX = 100
-ID_MAX = 2**32 - 1
-# Serial numbers: letters, digits, '-' and '_', at most 64, not starting or ending with '-'/'_'.
-_SN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$")
-
-
-class _ListRequest(Protocol):
-    page_num: int
-    page_size: int
-    sn: str
-    group_id: int
-    if_center: bool
-
-    def HasField(self, name: str) -> bool: ...
-
-
-def _query(request: _ListRequest) -> tuple[Scope, int, int]:
-    errors: list[FieldViolation] = []
-    if not 1 <= request.page_num <= PAGE_NUM_MAX:
-        errors.append(FieldViolation("pageNum", f"is required, between 1 and {PAGE_NUM_MAX}"))
-    if not 1 <= request.page_size <= PAGE_SIZE_MAX:
-        errors.append(FieldViolation("pageSize", f"is required, between 1 and {PAGE_SIZE_MAX}"))
-    scope = Scope()
-    if request.HasField("if_center") and request.if_center:
-        scope = Scope(center=True)
-    else:
-        has_sn, has_group = request.HasField("sn"), request.HasField("group_id")
-        if has_sn and not _SN.match(request.sn):
-            errors.append(FieldViolation("sn", "must be a serial number: 1-64 letters, digits, '-' or '_'"))
-        if has_group and not 1 <= request.group_id <= ID_MAX:
-            errors.append(FieldViolation("groupId", f"must be a group ID between 1 and {ID_MAX}"))
-        if has_sn and has_group:
-            errors.append(FieldViolation("groupId", "give sn or groupId, not both"))
-        scope = Scope(
-            serial_number=request.sn if has_sn else None, group_id=request.group_id if has_group else None
-        )
-    if errors:
-        raise InvalidArgument(
-            "; ".join(f"{e.field}: {e.description}" for e in errors), PARAM_INVALID, violations=errors
-        )
-    return scope, (request.page_num - 1) * request.page_size, request.page_size
-
-
 def _record(r: AlarmRecord) -> alarm_pb2.AlarmRecord:
     return alarm_pb2.AlarmRecord(
         id=r.id, alarm_type=r.kind, create_at=r.created_at, ip=r.ip, serial_number=r.serial_number,
@@ -86,8 +41,10 @@ class AlarmServicer:
     def __init__(self, ctx: CenterContext) -> None:
         self._ctx = ctx
 
-    async def _list(self, kind: Kind, request: _ListRequest) -> tuple[list[AlarmRecord], int]:
-        scope, offset, limit = _query(request)
+    async def _list(self, kind: Kind, request: AlarmListRequest) -> tuple[list[AlarmRecord], int]:
+        query = check_alarm_query(request)
+        scope = Scope(query.center, query.serial_number, query.group_id)
+        offset, limit = query.page.offset, query.page.limit
 
         def run(tx: Tx) -> tuple[list[AlarmRecord], int] | None:
             if scope.group_id is not None and not alarms.group_exists(tx, scope.group_id):
@@ -100,8 +57,7 @@ class AlarmServicer:
         return result
 
     async def _get(self, kind: Kind, record_id: int) -> AlarmRecord:
-        if not 1 <= record_id <= ID_MAX:
-            raise InvalidArgument.for_field("id", f"is required, between 1 and {ID_MAX}")
+        check_id("id", record_id)
         record = await self._ctx.db.read(lambda tx: alarms.get_record(tx, kind, record_id))
         if record is None:
             raise NotFound(f"{kind} {record_id} not found", DETAIL_FAILED)

@@ -44,7 +44,7 @@ from mef.v1 import enrollment_pb2
 from mef_grpc.center.context import CenterContext
 from mef_grpc.center.rpc import service_handler
 from mef_grpc.center.tls import IdentityCredentials
-from mef_grpc.errors import InvalidArgument, MefError
+from mef_grpc.errors import FailedPrecondition, InvalidArgument, MefError
 from mef_grpc.pki import authority
 from mef_grpc.pki.csr import CsrError, check_csr
 from mef_grpc.security.token import verify_token
@@ -207,13 +207,20 @@ class EnrollmentServicer:
                 csr, sn = check_csr(request.csr)
             except CsrError as exc:
                 raise InvalidArgument.for_field("csr", exc.reason) from exc
+            hub = self._ctx.hub
+            if hub is not None and hub.connected(sn):
+                # The device holding this SN is online: a second identity for it would take its
+                # stream (and its desired state, registry credentials included) over.
+                raise FailedPrecondition(
+                    f"node {sn} is connected to the center; stop its agent before enrolling it again"
+                )
             ca = self._ctx.pki.ca("hub_svr_ca")
             now = self._ctx.clock()
             cert = authority.issue(ca, csr.public_key(), sn, client=True, days=authority.NODE_DAYS, now=now)
             serial = cert_serial(cert)
+
             def record(tx: Tx) -> None:
-                # One identity per device: enrolling the SN again revokes its older certificates.
-                edge_repo.revoke(tx, [sn], [], now)
+                edge_repo.check_room_for(tx, sn)
                 edge_repo.record_issued(tx, serial, sn, now, cert.not_valid_after_utc)
 
             await self._ctx.db.write(record)

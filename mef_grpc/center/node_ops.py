@@ -6,6 +6,7 @@ field rules were already applied by mef_grpc.rules before these run.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from mef_grpc.center.batch import BatchOutcome, run_batch
@@ -14,6 +15,7 @@ from mef_grpc.errors import AlreadyExists, FailedPrecondition, NotFound
 from mef_grpc.rules import codes, limits
 from mef_grpc.rules.nodes import GroupSpec, GroupUpdate, NodeManage, NodeUpdate, PodPair
 from mef_grpc.store import apps as app_store
+from mef_grpc.store import edge_repo
 from mef_grpc.store import nodes as node_store
 from mef_grpc.store.desired import bump_desired
 from mef_grpc.store.engine import Tx
@@ -148,8 +150,12 @@ def update_node(tx: Tx, update: NodeUpdate, now: str) -> None:
     node_store.update_node(tx, update.node_id, update.name, update.description, now)
 
 
-def delete_nodes(tx: Tx, node_ids: Iterable[int], *, managed: bool) -> tuple[BatchOutcome, list[tuple[int, str]]]:
-    """Delete nodes; returns the outcome and the (id, SN) of each deleted node for the edge hub."""
+def delete_nodes(
+    tx: Tx, node_ids: Iterable[int], *, managed: bool, now: dt.datetime
+) -> tuple[BatchOutcome, list[tuple[int, str]]]:
+    """Delete nodes and revoke their certificates in the same transaction (a crash can never
+    leave a deleted node able to reconnect); returns the outcome and the (id, SN) of each
+    deleted node, for the edge hub to end their streams."""
     deleted: list[tuple[int, str]] = []
 
     def delete(node_id: int) -> list[int]:
@@ -160,6 +166,7 @@ def delete_nodes(tx: Tx, node_ids: Iterable[int], *, managed: bool) -> tuple[Bat
         if app_store.count_node_instances(tx, node_id):
             raise FailedPrecondition(f"node {node_id} still runs apps; uninstall them first", codes.NODE_DELETE_FAILED)
         node_store.delete_node(tx, node_id)
+        edge_repo.revoke(tx, [node.serial_number], [], now)
         deleted.append((node.id, node.serial_number))
         return []
 

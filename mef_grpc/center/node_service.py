@@ -140,7 +140,7 @@ class NodeServicer(CoreServicer):
 
     async def _delete_nodes(self, ids: list[int], *, managed: bool) -> common_pb2.BatchResult:
         outcome, deleted = await self._ctx.db.write(
-            functools.partial(node_ops.delete_nodes, node_ids=ids, managed=managed)
+            functools.partial(node_ops.delete_nodes, node_ids=ids, managed=managed, now=self._ctx.clock())
         )
         await self._nodes_deleted(deleted)
         return outcome.to_proto()

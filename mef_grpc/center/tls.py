@@ -14,11 +14,9 @@ import threading
 from pathlib import Path
 
 import grpc
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from mef_grpc.pki import authority
-from mef_grpc.pki.center_pki import CenterPki, ServerIdentity
+from mef_grpc.pki.center_pki import CenterPki, identity_matches
 
 log = logging.getLogger("mef.center.tls")
 
@@ -37,19 +35,6 @@ def file_stamp(path: Path) -> Stamp:
 def identity_stamp(pki: CenterPki, stem: str) -> tuple[Stamp, Stamp]:
     """Change marker of a server identity: its certificate and key files."""
     return file_stamp(pki.root / f"{stem}.crt"), file_stamp(pki.root / f"{stem}.key")
-
-
-def identity_matches(identity: ServerIdentity) -> bool:
-    """Whether the key belongs to the certificate: a renewal writes the key, then the certificate,
-    and a handshake in between must keep the previous pair rather than load a mismatched one."""
-    try:
-        cert = x509.load_pem_x509_certificate(identity.chain_pem)
-        key = serialization.load_pem_private_key(identity.key_pem, password=None)
-    except ValueError:
-        return False
-    spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    der = serialization.Encoding.DER
-    return bool(cert.public_key().public_bytes(der, spki) == key.public_key().public_bytes(der, spki))
 
 
 def _deny_all_root() -> bytes:

@@ -18,6 +18,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from mef_grpc.fsutil import atomic_write, ensure_private_dir
@@ -33,6 +35,19 @@ class ServerIdentity:
 
     key_pem: bytes
     chain_pem: bytes
+
+
+def identity_matches(identity: ServerIdentity) -> bool:
+    """Whether the key belongs to the certificate: a renewal writes the key, then the certificate,
+    and a handshake in between must keep the previous pair rather than load a mismatched one."""
+    try:
+        cert = x509.load_pem_x509_certificate(identity.chain_pem)
+        key = serialization.load_pem_private_key(identity.key_pem, password=None)
+    except ValueError:
+        return False
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    der = serialization.Encoding.DER
+    return bool(cert.public_key().public_bytes(der, spki) == key.public_key().public_bytes(der, spki))
 
 
 class CenterPki:
@@ -79,7 +94,9 @@ class CenterPki:
 
     def _ensure_server(self, stem: str, ca: Authority, cn: str, names: list[str], ips: list[str]) -> None:
         crt, key_path = self._pair(stem)
-        if crt.exists() and key_path.exists():
+        # A pair that does not match is what a crash between a renewal's two writes leaves:
+        # issue a fresh one rather than refuse to start.
+        if crt.exists() and key_path.exists() and identity_matches(self.server_identity(stem)):
             return
         key = authority.new_key(ec.SECP256R1())
         cert = authority.issue(ca, key.public_key(), cn, server=True, dns_names=names, ips=ips)
@@ -122,6 +139,8 @@ class CenterPki:
         current = self.imported_pem(name)
         if current is not None:
             atomic_write(self.imported_backup_path(name), current, 0o644)
-        # A CRL belongs to the root it was issued by; MEF clears it when the root is replaced.
-        self.crl_path(name).unlink(missing_ok=True)
         atomic_write(self.imported_path(name), pem, 0o644)
+        # A CRL belongs to the root it was issued by; MEF clears it when the root is replaced.
+        # Dropped after the new root is in place: a crash in between leaves an old CRL beside the
+        # new root (which fails closed), never the old root without its CRL.
+        self.crl_path(name).unlink(missing_ok=True)

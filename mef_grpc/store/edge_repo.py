@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mef_grpc.errors import ResourceExhausted
+from mef_grpc.rules.limits import MAX_NODES_TOTAL
 from mef_grpc.store.clock import mef_time
 from mef_grpc.store.engine import Tx
 
@@ -18,6 +20,8 @@ READY = "ready"
 NOT_READY = "notReady"
 UNKNOWN = "unknown"
 OFFLINE = "offline"
+# MEF's "maximum edge clients reached".
+MAX_EDGE_CLIENTS = "40041000"
 ABNORMAL = "abnormal"
 STATUSES = (READY, NOT_READY, UNKNOWN, OFFLINE, ABNORMAL)
 
@@ -29,6 +33,14 @@ def record_issued(tx: Tx, serial: str, sn: str, issued_at: dt.datetime, not_afte
         " ON CONFLICT (serial) DO NOTHING",
         (serial, sn, issued_at.isoformat(), not_after.isoformat()),
     )
+
+
+def check_room_for(tx: Tx, sn: str) -> None:
+    """Refuse a node not seen before once MEF's cap of edge nodes (managed + unmanaged) is reached."""
+    if tx.one("SELECT 1 FROM nodes WHERE serial_number = ?", (sn,)) is not None:
+        return
+    if int(tx.scalar("SELECT COUNT(*) FROM nodes")) >= MAX_NODES_TOTAL:
+        raise ResourceExhausted(f"at most {MAX_NODES_TOTAL} edge nodes are allowed", MAX_EDGE_CLIENTS)
 
 
 def is_revoked(tx: Tx, serial: str) -> bool:
@@ -73,6 +85,8 @@ class HelloResult:
     node_id: int
     desired_version: int
     created: bool
+    # The agent's acked version as far as it can be believed (0 when it cannot).
+    acked_version: int = 0
 
 
 def hello(tx: Tx, info: HelloInfo, now: dt.datetime) -> HelloResult | None:
@@ -86,6 +100,7 @@ def hello(tx: Tx, info: HelloInfo, now: dt.datetime) -> HelloResult | None:
     stamp = mef_time(now)
     row = tx.one("SELECT id, desired_version FROM nodes WHERE serial_number = ?", (info.sn,))
     if row is None:
+        check_room_for(tx, info.sn)
         node_id = tx.insert(
             "INSERT INTO nodes (serial_number, node_name, unique_name, ip, is_managed, status, software_info,"
             " cpu, memory, npu, last_seen_at, created_at, updated_at, desired_version)"
@@ -95,7 +110,7 @@ def hello(tx: Tx, info: HelloInfo, now: dt.datetime) -> HelloResult | None:
         )
         # Version 1 (no apps yet) is pushed at once: it carries the image/software roots and the
         # registry credentials, which a new node needs before any app is deployed to it.
-        return HelloResult(node_id, 1, True)
+        return HelloResult(node_id, 1, True, 0)
     node_id, desired = int(row["id"]), int(row["desired_version"])
     # The agent's last acked version is the truth about what it has stored; a value above
     # the current desired version is nonsense (or another center's) and is not recorded.
@@ -106,7 +121,7 @@ def hello(tx: Tx, info: HelloInfo, now: dt.datetime) -> HelloResult | None:
         (info.hostname, info.ip, NOT_READY, info.software_json, info.cpu, info.memory, info.npu, acked,
          stamp, stamp, node_id),
     )
-    return HelloResult(node_id, desired, False)
+    return HelloResult(node_id, desired, False, acked if acked is not None else 0)
 
 
 def mark_abnormal(tx: Tx, sn: str, now: dt.datetime) -> bool:

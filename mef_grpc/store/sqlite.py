@@ -144,7 +144,14 @@ class SqliteDatabase:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (disk full, I/O error) may leave the transaction open; every later
+            # BEGIN IMMEDIATE would fail on this, the only write connection.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         self.generation += 1
         return result
 

@@ -240,6 +240,13 @@ class EdgeHub:
         ident = peer_identity(context)
         if ident is None:
             raise Unauthenticated("a client certificate is required")
+        # Before anything the stream says is believed: a revoked certificate must not even be
+        # able to mark its (former) node abnormal.
+        revoked = ident.serial in self._revoked or await self.ctx.db.read(
+            lambda tx: edge_repo.is_revoked(tx, ident.serial)
+        )
+        if revoked:
+            raise CertificateRevoked()
         try:
             first = await asyncio.wait_for(context.read(), self.settings.hello_timeout)
         except TimeoutError:
@@ -288,7 +295,7 @@ class EdgeHub:
             raise CertificateRevoked()
         if self._stopping:
             raise MefError("MEF Center is shutting down", grpc_code=grpc.StatusCode.UNAVAILABLE, reason="UNAVAILABLE")
-        session = Session(sn, ident.serial, result.node_id, hello.last_acked_version)
+        session = Session(sn, ident.serial, result.node_id, result.acked_version)
         old = self.sessions.get(sn)
         self.sessions[sn] = session
         if old is not None:
@@ -482,13 +489,16 @@ class EdgeHub:
         due = [node_id for node_id, deadline in self._deadlines.items() if deadline <= moment]
         if not due:
             return
-        for node_id in due:
-            del self._deadlines[node_id]
         connected = {s.node_id for s in self.sessions.values()}
-        due = [node_id for node_id in due if node_id not in connected]
-        if due:
+        lost = [node_id for node_id in due if node_id not in connected]
+        if lost:
             now = self.ctx.clock()
-            await self.ctx.db.write(lambda tx: edge_repo.mark_offline(tx, due, now))
+            await self.ctx.db.write(lambda tx: edge_repo.mark_offline(tx, lost, now))
+        # Forgotten only once written: a failed write is retried at the next sweep.
+        for node_id in due:
+            # A deadline set anew during the write (lost again after a reconnect) is kept.
+            if self._deadlines.get(node_id, moment + 1) <= moment:
+                del self._deadlines[node_id]
 
 
 def _ipv4_or_empty(value: str) -> str:
