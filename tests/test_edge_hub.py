@@ -410,3 +410,26 @@ async def test_a_revoked_certificate_cannot_mark_the_node_abnormal(
     assert error_reason(err.trailing_metadata()) == CertificateRevoked.REASON
     await asyncio.sleep(0.3)
     assert (await node_row(edge_center, "SN-reborn"))["status"] == "ready"  # type: ignore[index]
+
+
+async def test_image_root_and_its_crl_reach_the_edge(edge_center: Center, agents: list[RunningAgent]) -> None:
+    from tests.certmint import make_ca, make_crl, pem
+
+    image_root = make_ca("Registry Root", key="ec256")
+    edge_center.pki.install_imported("image", image_root.cert_pem())
+    crl = pem(make_crl(image_root, [1234]))
+    edge_center.pki.crl_path("image").write_bytes(crl)
+    agent = run_agent(edge_center, agents, "SN-roots")
+    row = await wait_status(edge_center, "SN-roots", "ready")
+
+    async def acked() -> bool:
+        r = await node_row(edge_center, "SN-roots")
+        return r is not None and r["acked_version"] == row["desired_version"]
+
+    await wait_until(acked, 10, "first desired state acked")
+    state = agent.store.state
+    assert state is not None
+    roots = {r.name: r for r in state.root_certs}
+    assert roots["image"].pem.encode() == image_root.cert_pem()
+    assert roots["image"].crl.encode() == crl
+    assert "software" not in roots

@@ -253,12 +253,14 @@ class ImageRegistryCredentials(_message.Message):
     def __init__(self, address: _Optional[str] = ..., account: _Optional[str] = ..., password: _Optional[bytes] = ...) -> None: ...
 
 class RootCert(_message.Message):
-    __slots__ = ("name", "pem")
+    __slots__ = ("name", "pem", "crl")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PEM_FIELD_NUMBER: _ClassVar[int]
+    CRL_FIELD_NUMBER: _ClassVar[int]
     name: str
     pem: str
-    def __init__(self, name: _Optional[str] = ..., pem: _Optional[str] = ...) -> None: ...
+    crl: str
+    def __init__(self, name: _Optional[str] = ..., pem: _Optional[str] = ..., crl: _Optional[str] = ...) -> None: ...
 
 class Command(_message.Message):
     __slots__ = ("command_id", "collect_logs", "download_software", "activate_software", "renew_certificate", "node_deleted")

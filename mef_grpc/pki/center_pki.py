@@ -122,6 +122,13 @@ class CenterPki:
         except FileNotFoundError:
             return None
 
+    def crl_pem(self, name: str) -> bytes:
+        """The CRL imported for root `name`, b"" when there is none."""
+        try:
+            return self.crl_path(name).read_bytes()
+        except FileNotFoundError:
+            return b""
+
     def imported_stamp(self, name: str) -> tuple[int, int] | None:
         """Cheap change marker of an imported root (mtime, size), None when absent."""
         try:

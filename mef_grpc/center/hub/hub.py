@@ -444,7 +444,7 @@ class EdgeHub:
         for name in ("image", "software"):
             pem = self.ctx.pki.imported_pem(name)
             if pem:
-                message.root_certs.add(name=name, pem=pem.decode())
+                message.root_certs.add(name=name, pem=pem.decode(), crl=self.ctx.pki.crl_pem(name).decode())
         session.sent_version, session.sent_nonce = version, message.nonce
         session.outbox.put_nowait(edgehub_pb2.CenterMessage(desired_state=message))
         log.info("desired state sent", extra={"sn": session.sn, "version": version})
