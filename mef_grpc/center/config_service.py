@@ -20,7 +20,7 @@ from mef_grpc.errors import MefError
 from mef_grpc.rules.registry import RegistryConfig, check_registry_config
 from mef_grpc.security.registry import save_registry_config
 from mef_grpc.security.secretbox import SecretBox
-from mef_grpc.security.token import issue_token
+from mef_grpc.security.token import issue_token_async
 from mef_grpc.store.desired import bump_desired
 from mef_grpc.store.engine import Tx
 
@@ -73,7 +73,7 @@ class ConfigServicer:
     ) -> config_pb2.GetTokenResponse:
         now = self._ctx.clock()
         try:
-            token = await self._ctx.db.write(lambda tx: issue_token(tx, now))
+            token = await issue_token_async(self._ctx.db, now)
         except Exception as exc:
             log.error("making an enrolment token failed", exc_info=exc)
             raise _internal("export token failed", EXPORT_TOKEN_FAILED) from None

@@ -47,7 +47,7 @@ from mef_grpc.center.tls import IdentityCredentials
 from mef_grpc.errors import FailedPrecondition, InvalidArgument, MefError
 from mef_grpc.pki import authority
 from mef_grpc.pki.csr import CsrError, check_csr
-from mef_grpc.security.token import verify_token
+from mef_grpc.security.token import verify_token_async
 from mef_grpc.store import edge_repo
 from mef_grpc.store.engine import Tx
 
@@ -179,7 +179,7 @@ class EnrollmentServicer:
         if remaining is not None:
             raise Locked(remaining)
         now = self._ctx.clock()
-        ok = await self._ctx.db.read(lambda tx: verify_token(tx, token, now))
+        ok = await verify_token_async(self._ctx.db, token, now)
         if ok:
             self.lockout.success(ip)
             return

@@ -8,12 +8,15 @@ token. The functions run inside a store transaction (`Tx`); nothing here imports
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
 import secrets
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
-from mef_grpc.store.engine import Tx
+from mef_grpc.store.engine import Database, Tx
 
 TOKEN_VALIDITY = dt.timedelta(days=7)  # auth-config.json tokenExpireTime: 7
 TOKEN_BYTES = 32  # 256 bits of entropy; token_urlsafe gives 43 characters
@@ -30,29 +33,80 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat()
 
 
-def issue_token(tx: Tx, now: dt.datetime) -> str:
-    """Make and store (as a hash) a new token valid 7 days from `now`; voids the previous one."""
+@dataclass(frozen=True)
+class StoredToken:
+    """What the store keeps of the current token: never the token itself."""
+
+    token_hash: bytes
+    salt: bytes
+    iterations: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+def new_token(now: dt.datetime) -> tuple[str, StoredToken]:
+    """A new random token and its salted hash (CPU-heavy: run it off the event loop)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     salt = secrets.token_bytes(SALT_BYTES)
-    digest = _hash(token, salt, PBKDF2_ITERATIONS)
+    stored = StoredToken(_hash(token, salt, PBKDF2_ITERATIONS), salt, PBKDF2_ITERATIONS, now, now + TOKEN_VALIDITY)
+    return token, stored
+
+
+def save_token(tx: Tx, stored: StoredToken) -> None:
+    """Make `stored` the current token; the previous one is void."""
     tx.execute("DELETE FROM enrol_token")
     tx.execute(
         "INSERT INTO enrol_token (id, token_hash, salt, iterations, created_at, expires_at)"
         " VALUES (1, ?, ?, ?, ?, ?)",
-        (digest.hex(), salt.hex(), PBKDF2_ITERATIONS, _iso(now), _iso(now + TOKEN_VALIDITY)),
+        (stored.token_hash.hex(), stored.salt.hex(), stored.iterations, _iso(stored.created_at),
+         _iso(stored.expires_at)),
     )
+
+
+def load_token(tx: Tx) -> StoredToken | None:
+    row = tx.one("SELECT token_hash, salt, iterations, created_at, expires_at FROM enrol_token WHERE id = 1")
+    if row is None:
+        return None
+    return StoredToken(
+        bytes.fromhex(row["token_hash"]), bytes.fromhex(row["salt"]), int(row["iterations"]),
+        dt.datetime.fromisoformat(row["created_at"]), dt.datetime.fromisoformat(row["expires_at"]),
+    )
+
+
+def token_matches(stored: StoredToken | None, token: str, now: dt.datetime) -> bool:
+    """True only for the current token before it expires; constant-time (CPU-heavy)."""
+    if stored is None or not token or len(token) > 256:
+        return False
+    candidate = _hash(token, stored.salt, stored.iterations)
+    return hmac.compare_digest(candidate, stored.token_hash) and now < stored.expires_at
+
+
+def issue_token(tx: Tx, now: dt.datetime) -> str:
+    """Make and store (as a hash) a new token valid 7 days from `now`; voids the previous one."""
+    token, stored = new_token(now)
+    save_token(tx, stored)
     return token
 
 
 def verify_token(tx: Tx, token: str, now: dt.datetime) -> bool:
-    """True only for the current token before it expires; the comparison is constant-time."""
-    row = tx.one("SELECT token_hash, salt, iterations, expires_at FROM enrol_token WHERE id = 1")
-    if row is None or not token or len(token) > 256:
-        return False
-    expires = dt.datetime.fromisoformat(row["expires_at"])
-    candidate = _hash(token, bytes.fromhex(row["salt"]), int(row["iterations"]))
-    matches = hmac.compare_digest(candidate, bytes.fromhex(row["token_hash"]))
-    return matches and now < expires
+    """`token_matches` against the current token, inside a transaction."""
+    return token_matches(load_token(tx), token, now)
+
+
+# PBKDF2 runs here, not on the store's threads: a flood of enrolment attempts must not starve
+# north reads (reader pool) or writes (the single writer). hashlib releases the GIL meanwhile.
+_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mef-token-hash")
+
+
+async def issue_token_async(db: Database, now: dt.datetime) -> str:
+    token, stored = await asyncio.get_running_loop().run_in_executor(_HASHING, new_token, now)
+    await db.write(lambda tx: save_token(tx, stored))
+    return token
+
+
+async def verify_token_async(db: Database, token: str, now: dt.datetime) -> bool:
+    stored = await db.read(load_token)
+    return await asyncio.get_running_loop().run_in_executor(_HASHING, token_matches, stored, token, now)
 
 
 def token_expiry(tx: Tx) -> dt.datetime | None:
