@@ -284,3 +284,27 @@ def test_deleting_the_node_stops_the_agent_and_clears_its_enrolment(
     assert again.returncode != 0 and "netconfig" in again.stderr
     time.sleep(0.5)
     assert operator.node("SN-op-5") is None
+
+
+@pytest.fixture
+def fast_server_keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub pings every second and gives up after one more: a frozen agent is found fast."""
+    monkeypatch.setenv("MEF_EDGE_SERVER_KEEPALIVE_MS", "1000")
+    monkeypatch.setenv("MEF_EDGE_SERVER_KEEPALIVE_TIMEOUT_MS", "1000")
+
+
+def test_a_frozen_agent_is_found_by_keepalive(
+    fast_server_keepalive: None, operator: Operator, devices: Callable[[str], EdgeDevice], tmp_path: Path
+) -> None:
+    """Its TCP connection stays open (SIGSTOP): only the HTTP/2 keepalive pings can tell."""
+    device = devices("SN-frozen")
+    enrol(operator, device, tmp_path)
+    device.run()
+    operator.wait_status("SN-frozen", "ready")
+    assert device.proc is not None
+    device.proc.send_signal(signal.SIGSTOP)
+    try:
+        operator.wait_status("SN-frozen", "unknown", timeout=15)
+    finally:
+        device.proc.send_signal(signal.SIGCONT)
+    operator.wait_status("SN-frozen", "ready", timeout=20)

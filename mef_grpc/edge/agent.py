@@ -71,6 +71,9 @@ def channel_options(settings: AgentSettings, extra: tuple[tuple[str, Any], ...] 
     return [
         ("grpc.keepalive_time_ms", settings.keepalive_ms),
         ("grpc.keepalive_timeout_ms", settings.keepalive_timeout_ms),
+        # Any unacked ping (not only keepalive's) holds keepalive back until this timeout,
+        # 60 s by default: the center's loss would be noticed a minute late.
+        ("grpc.http2.ping_timeout_ms", settings.keepalive_timeout_ms),
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.max_pings_without_data", 0),
         ("grpc.ssl_target_name_override", SERVER_NAME),

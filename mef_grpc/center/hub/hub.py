@@ -90,6 +90,10 @@ def hub_options(base: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         value = env_int(env, 0)
         if value > 0:
             options[key] = max(500, value)
+    # gRPC's core waits for the ack of *any* outstanding ping (its own BDP probes included) for
+    # ping_timeout_ms, 60 s by default, and sends no keepalive ping meanwhile: without this a
+    # frozen agent (process stopped, TCP still open) was found only after a minute.
+    options["grpc.http2.ping_timeout_ms"] = options["grpc.keepalive_timeout_ms"]
     return list(options.items())
 
 
