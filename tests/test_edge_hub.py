@@ -433,3 +433,35 @@ async def test_image_root_and_its_crl_reach_the_edge(edge_center: Center, agents
     assert roots["image"].pem.encode() == image_root.cert_pem()
     assert roots["image"].crl.encode() == crl
     assert "software" not in roots
+
+
+async def test_a_root_changed_behind_the_store_reaches_the_edges_at_the_next_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """As after a crash between the root file's change and the bump of the nodes."""
+    from tests.certmint import make_ca
+    from tests.conftest import center_config
+
+    config = center_config(tmp_path / "center")
+    first = Center(config)
+    await first.start()
+    node_id = await first.db.write(
+        lambda tx: tx.insert(
+            "INSERT INTO nodes (serial_number, node_name, desired_version, created_at, updated_at)"
+            " VALUES ('SN-crash', 'SN-crash', 4, '', '') RETURNING id"
+        )
+    )
+    await first.stop(0)
+    first.pki.install_imported("image", make_ca("Registry Root", key="ec256").cert_pem())
+    second = Center(config)
+    await second.start()
+    try:
+        row = await second.db.read(lambda tx: tx.one("SELECT desired_version FROM nodes WHERE id = ?", (node_id,)))
+        assert row == {"desired_version": 5}
+    finally:
+        await second.stop(0)
+    third = Center(config)
+    await third.start()
+    try:  # nothing changed since: no bump
+        row = await third.db.read(lambda tx: tx.one("SELECT desired_version FROM nodes WHERE id = ?", (node_id,)))
+        assert row == {"desired_version": 5}
+    finally:
+        await third.stop(0)

@@ -26,14 +26,13 @@ from google.protobuf import empty_pb2
 
 from mef.v1 import cert_pb2
 from mef_grpc.center.context import CenterContext
+from mef_grpc.center.edge_roots import roots_fingerprint, sync_edge_roots
 from mef_grpc.center.rpc import set_success_message
 from mef_grpc.errors import PARAM_INVALID, FailedPrecondition, InvalidArgument, MefError, NotFound
 from mef_grpc.fsutil import atomic_write
 from mef_grpc.pki.center_pki import IMPORTED_NAMES
 from mef_grpc.pki.checks import MAX_PEM_SIZE, CertCheckError, check_ca_pem, check_crl_pem, fingerprint_sha256
 from mef_grpc.store.clock import mef_time
-from mef_grpc.store.desired import bump_desired
-from mef_grpc.store.engine import Tx
 
 log = logging.getLogger("mef.center.cert")
 
@@ -74,11 +73,6 @@ def _decode(field: str, value: str, mef_code: str) -> bytes:
         raise InvalidArgument.for_field(field, "is not valid base64", mef_code) from None
 
 
-def _bump_all_nodes(tx: Tx) -> list[int]:
-    """Every node's desired state carries the edge roots: they must all receive the change."""
-    return bump_desired(tx, [r["id"] for r in tx.query("SELECT id FROM nodes")])
-
-
 def _info(cert: x509.Certificate) -> cert_pb2.CertificateInfo:
     return cert_pb2.CertificateInfo(
         finger_print=fingerprint_sha256(cert),
@@ -99,7 +93,8 @@ class CertServicer:
         self._lock = asyncio.Lock()
 
     async def _notify_edges(self) -> None:
-        touched = await self._ctx.db.write(_bump_all_nodes)
+        fingerprint = roots_fingerprint(self._ctx.pki)
+        touched = await self._ctx.db.write(lambda tx: sync_edge_roots(tx, fingerprint))
         self._ctx.changes.notify(touched)
 
     async def ImportCertificate(

@@ -27,6 +27,7 @@ from mef.v1 import (
 from mef_grpc.center.cert_monitor import CertMonitor
 from mef_grpc.center.config import CenterConfig
 from mef_grpc.center.context import CenterContext
+from mef_grpc.center.edge_roots import roots_fingerprint, sync_edge_roots
 from mef_grpc.center.rpc import service_handler
 from mef_grpc.center.services import north_servicers
 from mef_grpc.center.tls import NorthCredentials
@@ -88,6 +89,9 @@ class Center:
         server_ips = [] if self.config.listen in ("0.0.0.0", "::") else [self.config.listen]
         self.pki.bootstrap(server_ips)
         await self.db.open()
+        # A crash between a root's file change and the bump of the nodes is repaired here.
+        fingerprint = roots_fingerprint(self.pki)
+        await self.db.write(lambda tx: sync_edge_roots(tx, fingerprint))
         await self._start_north()
         await self._start_edge()
         self.cert_monitor = CertMonitor(self.ctx)

@@ -31,6 +31,18 @@ EDGE = (
             "CREATE INDEX node_certs_sn ON node_certs (sn)",
         ),
     ),
+    Migration(
+        2,
+        "fingerprint of the roots and CRLs last sent to the edges",
+        (
+            """
+            CREATE TABLE edge_roots (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                fingerprint TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 register("edge", EDGE)
