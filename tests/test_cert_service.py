@@ -300,3 +300,30 @@ def test_revoked_set_parses_a_crl_chain(isv_root: Issued, tmp_path: Path) -> Non
     assert (inter.cert.subject.public_bytes(), 11) in revoked
     assert (isv_root.cert.subject.public_bytes(), 13) in revoked
     assert (isv_root.cert.subject.public_bytes(), 11) not in revoked
+
+
+async def test_north_crl_revoking_an_intermediate_refuses_everyone_below_it(
+    center: Center, certs: cert_pb2_grpc.CertServiceStub, isv_root: Issued, isv_client: Issued
+) -> None:
+    intermediate = make_ca("ISV Issuing CA", key="ec256", issuer=isv_root)
+    below = make_leaf("isv-under-intermediate", intermediate)
+    # The client sends its chain (leaf + intermediate), as TLS clients do.
+    creds = grpc.ssl_channel_credentials(
+        center.pki.ca_cert_pem("north_ca"), below.key_pem(), below.cert_pem() + intermediate.cert_pem()
+    )
+    channel = grpc.aio.secure_channel(f"127.0.0.1:{center.ports['grpc']}", creds)
+    try:
+        assert await _version(channel)
+        crl = pem(make_crl(isv_root, [intermediate.cert.serial_number]))
+        await certs.ImportCrl(cert_pb2.ImportCrlRequest(crl_name="north", crl=b64(crl)))
+        with pytest.raises(grpc.aio.AioRpcError) as info:
+            await _version(channel)
+        assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        await channel.close()
+    # A client issued by the root itself is not affected.
+    direct = north_channel(center, isv_client)
+    try:
+        assert await _version(direct)
+    finally:
+        await direct.close()

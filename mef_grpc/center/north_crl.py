@@ -1,8 +1,10 @@
 """Revocation of ISV client certificates by the imported north CRL, live, in the request path.
 
 gRPC Python's dynamic server credentials take no CRL, so the north port checks revocation per
-call instead: `NorthCrlGuard.is_revoked(context)` reads the peer's leaf certificate from the
-call's auth context and looks its (issuer, serial) up in the CRL. The CRL file is re-examined
+call instead: `NorthCrlGuard.is_revoked(context)` reads the peer's certificate and the chain it
+sent from the call's auth context, walks up from the leaf through the certificates it sent and
+the imported north chain, and looks each link's (issuer, serial) up in the CRL, so revoking an
+intermediate CA refuses every client below it. The CRL file is re-examined
 (one stat) at most every `RECHECK_SECONDS`, and at once after `invalidate()` (CRL import);
 while no CRL exists a call costs one clock read and a comparison.
 """
@@ -24,6 +26,7 @@ log = logging.getLogger("mef.center.crl")
 RECHECK_SECONDS = 1.0
 _CRL_BLOCK = re.compile(rb"-----BEGIN X509 CRL-----.*?-----END X509 CRL-----", re.DOTALL)
 _PEER_CACHE_MAX = 1024
+MAX_CHAIN = 10  # MEF's chain limit
 
 Revoked = frozenset[tuple[bytes, int]]
 
@@ -40,11 +43,12 @@ def load_revoked(data: bytes) -> Revoked:
 
 class NorthCrlGuard:
     def __init__(self, pki: CenterPki) -> None:
+        self._pki = pki
         self._path = pki.crl_path("north")
         self._next_check = 0.0
         self._stamp: tuple[int, int, int] | None = None
         self._revoked: Revoked = frozenset()
-        self._peers: dict[bytes, tuple[bytes, int]] = {}
+        self._peers: dict[bytes, tuple[tuple[bytes, int], ...]] = {}
 
     def invalidate(self) -> None:
         """Re-read the CRL file before the next call (it was just imported or removed)."""
@@ -65,6 +69,7 @@ class NorthCrlGuard:
             return
         try:
             self._revoked = load_revoked(self._path.read_bytes())
+            self._peers.clear()
         except (OSError, ValueError) as exc:
             # Keep enforcing what was loaded before rather than dropping revocations.
             log.error("north CRL cannot be read; keeping the previous one", exc_info=exc)
@@ -76,19 +81,37 @@ class NorthCrlGuard:
         return self._revoked
 
     def is_revoked(self, context: grpc.aio.ServicerContext) -> bool:
-        """Whether the peer's client certificate is revoked by the north CRL."""
+        """Whether the peer's client certificate, or a CA above it, is revoked by the north CRL."""
         self._refresh()
         if not self._revoked:
             return False
-        pems = context.auth_context().get("x509_pem_cert")
+        auth = context.auth_context()
+        pems = auth.get("x509_pem_cert")
         if not pems:
             return False
-        pem = pems[0]
-        key = self._peers.get(pem)
-        if key is None:
-            cert = x509.load_pem_x509_certificate(pem)
-            key = (cert.issuer.public_bytes(), cert.serial_number)
+        cache_key = pems[0] + b"".join(auth.get("x509_pem_cert_chain") or ())
+        keys = self._peers.get(cache_key)
+        if keys is None:
+            keys = self._chain_keys(pems[0], auth.get("x509_pem_cert_chain") or ())
             if len(self._peers) >= _PEER_CACHE_MAX:
                 self._peers.clear()
-            self._peers[pem] = key
-        return key in self._revoked
+            self._peers[cache_key] = keys
+        return any(key in self._revoked for key in keys)
+
+    def _chain_keys(self, leaf_pem: bytes, sent: list[bytes] | tuple[bytes, ...]) -> tuple[tuple[bytes, int], ...]:
+        """(issuer, serial) of the leaf and of every CA on its path up to the root."""
+        pool = [c for blob in sent for c in x509.load_pem_x509_certificates(blob)]
+        imported = self._pki.imported_pem("north")
+        if imported:
+            pool += x509.load_pem_x509_certificates(imported)
+        current = x509.load_pem_x509_certificate(leaf_pem)
+        keys = [(current.issuer.public_bytes(), current.serial_number)]
+        for _ in range(MAX_CHAIN):
+            if current.issuer == current.subject:
+                break
+            parent = next((c for c in pool if c.subject == current.issuer and c != current), None)
+            if parent is None:
+                break
+            current = parent
+            keys.append((current.issuer.public_bytes(), current.serial_number))
+        return tuple(keys)
