@@ -9,8 +9,9 @@ effect from the next connection with no restart, and a replaced root stops being
 
 Rules: TLS 1.2 or 1.3; TLS 1.2 suites ECDHE with AES-GCM only (TLS 1.3 suites are all AEAD
 with ephemeral key exchange); no compression, no renegotiation. With a CRL present,
-`VERIFY_CRL_CHECK_LEAF` is on (so the CRL must come from the issuer of the client's leaf and be
-current, or that client is refused). Verify flags are copied from the listening context when a
+`VERIFY_CRL_CHECK_CHAIN` is on: as with nginx's `ssl_crl`, the file is the ISV's CRL chain, a
+current CRL for every CA on the client's path (the root's included), and a revoked intermediate
+refuses every client below it; a CA without its CRL there fails closed. Verify flags are copied from the listening context when a
 connection is accepted, so the flag is kept in sync on it too, refreshed at accept time.
 While no root is imported, or when the trust files cannot be loaded, the context trusts a root
 whose key was discarded: every client is refused (fail closed).
@@ -119,8 +120,8 @@ class ServerTls:
         # connection is accepted, before `sni_callback` swaps the trust store in: the CRL flag
         # must be on the listening context itself. `current()` runs at accept time (see
         # `Gateway.start`), so the first connection after a CRL import is checked too.
-        flags = self._current.verify_flags & ssl.VERIFY_CRL_CHECK_LEAF
-        self._base.verify_flags = (self._base.verify_flags & ~ssl.VERIFY_CRL_CHECK_LEAF) | flags
+        flags = self._current.verify_flags & ssl.VERIFY_CRL_CHECK_CHAIN
+        self._base.verify_flags = (self._base.verify_flags & ~ssl.VERIFY_CRL_CHECK_CHAIN) | flags
 
     def _select(self, sslobj: ssl.SSLObject, server_name: str | None, ctx: ssl.SSLContext) -> int | None:
         try:
@@ -144,7 +145,7 @@ class ServerTls:
             crl = self.files.crl
             if crl is not None and crl.exists():
                 ctx.load_verify_locations(cafile=str(crl))
-                ctx.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
+                ctx.verify_flags |= ssl.VERIFY_CRL_CHECK_CHAIN
         except FileNotFoundError:
             ctx.load_verify_locations(cadata=self._deny())
         except (ssl.SSLError, ValueError, OSError):

@@ -113,3 +113,18 @@ async def test_tls_1_1_and_non_gcm_suites_are_refused(center: Center, isv_client
         assert (await rest.get(VERSION)).status == 200
     finally:
         await rest.close()
+
+
+async def test_a_revoked_intermediate_refuses_the_clients_below_it(
+    center: Center, isv_root: Issued, isv_client: Issued, tmp: Path
+) -> None:
+    inter = make_ca("ISV Issuing CA", issuer=isv_root, key="ec256")
+    below = make_leaf("below-intermediate", inter)
+    assert await _version(center, below, tmp) == __version__
+    # The CRL chain of the ISV: the root's CRL and the intermediate's, as MEF's `importcrl` takes it.
+    fine = pem(make_crl(isv_root, []), make_crl(inter, []))
+    center.pki.crl_path("north").write_bytes(fine)
+    assert await _version(center, below, tmp) == __version__
+    center.pki.crl_path("north").write_bytes(pem(make_crl(isv_root, [inter.cert.serial_number]), make_crl(inter, [])))
+    await _refused(center, below, tmp)
+    assert await _version(center, isv_client, tmp) == __version__
