@@ -11,8 +11,9 @@ Rules: TLS 1.2 or 1.3; TLS 1.2 suites ECDHE with AES-GCM only (TLS 1.3 suites ar
 with ephemeral key exchange); no compression, no renegotiation. With a CRL present,
 `VERIFY_CRL_CHECK_CHAIN` is on: as with nginx's `ssl_crl`, the file is the ISV's CRL chain, a
 current CRL for every CA on the client's path (the root's included), and a revoked intermediate
-refuses every client below it; a CA without its CRL there fails closed. Verify flags are copied from the listening context when a
-connection is accepted, so the flag is kept in sync on it too, refreshed at accept time.
+refuses every client below it; a CA without its CRL there fails closed. Verify flags are copied
+from the listening context when a connection is accepted, so the flag is kept in sync on it
+too, refreshed at accept time.
 While no root is imported, or when the trust files cannot be loaded, the context trusts a root
 whose key was discarded: every client is refused (fail closed).
 """
