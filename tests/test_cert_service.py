@@ -327,3 +327,42 @@ async def test_north_crl_revoking_an_intermediate_refuses_everyone_below_it(
         assert await _version(direct)
     finally:
         await direct.close()
+
+
+async def test_north_crl_fails_closed_like_the_rest_port(
+    center: Center, isv_root: Issued, isv_client: Issued
+) -> None:
+    """A CA on the client's path without a CRL in the file, or a stale file, refuses the client."""
+    inter = make_ca("ISV Issuing CA 2", key="ec256", issuer=isv_root)
+    below = make_leaf("isv-below-2", inter)
+    creds = grpc.ssl_channel_credentials(
+        center.pki.ca_cert_pem("north_ca"), below.key_pem(), below.cert_pem() + inter.cert_pem()
+    )
+
+    async def answer(creds: grpc.ChannelCredentials) -> grpc.StatusCode:
+        channel = grpc.aio.secure_channel(f"127.0.0.1:{center.ports['grpc']}", creds)
+        try:
+            await _version(channel)
+            return grpc.StatusCode.OK
+        except grpc.aio.AioRpcError as exc:
+            return exc.code()
+        finally:
+            await channel.close()
+
+    direct = grpc.ssl_channel_credentials(
+        center.pki.ca_cert_pem("north_ca"), isv_client.key_pem(), isv_client.cert_pem()
+    )
+    # Only the root's CRL: the intermediate has none.
+    center.pki.crl_path("north").write_bytes(pem(make_crl(isv_root, [])))
+    center.ctx.north_crl.invalidate()
+    assert await answer(creds) == grpc.StatusCode.UNAUTHENTICATED
+    assert await answer(direct) == grpc.StatusCode.OK
+    # Both CRLs, current: served.
+    center.pki.crl_path("north").write_bytes(pem(make_crl(isv_root, []), make_crl(inter, [])))
+    center.ctx.north_crl.invalidate()
+    assert await answer(creds) == grpc.StatusCode.OK
+    # A CRL past its nextUpdate: everyone refused until a fresh one is imported.
+    stale = make_crl(isv_root, [], last_update=now() - dt.timedelta(days=10), next_update=now() - dt.timedelta(days=1))
+    center.pki.crl_path("north").write_bytes(pem(stale))
+    center.ctx.north_crl.invalidate()
+    assert await answer(direct) == grpc.StatusCode.UNAUTHENTICATED
