@@ -183,3 +183,29 @@ def test_operator_flow_against_running_center(center_process: CenterProcess, tmp
         reply = system_pb2_grpc.SystemServiceStub(channel).GetVersion(system_pb2.GetVersionRequest(), timeout=10)
     assert reply.version
     assert pem  # helper module exports used elsewhere
+
+
+def test_run_fails_with_one_line_when_a_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(
+            "mef-center", "--data-dir", str(tmp_path / "c"), "run", "--listen", "127.0.0.1",
+            "--grpc-port", str(port), "--rest-port", "0", "--edge-port", "0", "--auth-port", "0",
+        )
+    assert result.returncode != 0
+    # gRPC's core logs its own bind error first; the command's reason is one line, the last.
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("mef-center run: cannot start:") and "bind" in lines[-1], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_refuses_a_store_it_does_not_have(tmp_path: Path) -> None:
+    result = run_cli("mef-center", "--data-dir", str(tmp_path / "c"), "run", "--store", "postgresql://db/mef")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "--store: the PostgreSQL store is not available in this version; use sqlite:PATH"
+    ]

@@ -49,8 +49,10 @@ class CenterConfig:
             raise ConfigError("the REST, gRPC, edge and auth ports must differ")
         if self.rest_rate_limit < 0:
             raise ConfigError("--rest-rate-limit must be >= 0 (0 turns the limit off)")
-        if self.store_url and not self.store_url.startswith(("sqlite:", "postgresql://")):
-            raise ConfigError("--store must be sqlite:PATH or postgresql://...")
+        if self.store_url.startswith("postgresql://"):
+            raise ConfigError("--store: the PostgreSQL store is not available in this version; use sqlite:PATH")
+        if self.store_url and not self.store_url.startswith("sqlite:"):
+            raise ConfigError("--store must be sqlite:PATH")
 
     @property
     def sqlite_path(self) -> Path:

@@ -63,7 +63,11 @@ def _run(ns: argparse.Namespace, data_dir: Path) -> int:
 
     config = _config(ns, data_dir)
     logs.configure(ns.log_level)
-    asyncio.run(serve(config))
+    try:
+        asyncio.run(serve(config))
+    except (OSError, RuntimeError) as exc:
+        # Typically a port already in use (gRPC reports it as RuntimeError, asyncio as OSError).
+        raise CliError(f"mef-center run: cannot start: {exc}") from None
     return 0
 
 
