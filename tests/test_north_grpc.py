@@ -118,3 +118,28 @@ def test_a_server_key_left_without_its_certificate_is_reissued_at_start(tmp_path
     assert identity_matches(pki.server_identity("north_server"))
     assert (pki.root / "north_server.crt").read_bytes() != old_cert
     assert stat.S_IMODE((pki.root / "north_server.key").stat().st_mode) == 0o600
+
+
+async def test_an_unexpected_error_becomes_internal_with_a_request_id(caplog) -> None:  # type: ignore[no-untyped-def]
+    from mef_grpc.center.rpc import service_handler
+
+    class Broken:
+        async def GetVersion(self, request, context):  # type: ignore[no-untyped-def]
+            raise ZeroDivisionError("secret internals")
+
+    service = system_pb2.DESCRIPTOR.services_by_name["SystemService"]
+    server = grpc.aio.server()
+    server.add_generic_rpc_handlers((service_handler(service, Broken()),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = system_pb2_grpc.SystemServiceStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await stub.GetVersion(system_pb2.GetVersionRequest(), metadata=(("x-request-id", "req-42"),))
+    finally:
+        await server.stop(0)
+    assert info.value.code() == grpc.StatusCode.INTERNAL
+    assert "req-42" in (info.value.details() or "") and "secret" not in (info.value.details() or "")
+    logged = [r for r in caplog.records if getattr(r, "request_id", None) == "req-42"]
+    assert len(logged) == 1 and logged[0].exc_info is not None
