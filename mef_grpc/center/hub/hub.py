@@ -159,6 +159,7 @@ class EdgeHub:
         self._background: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._stopping = False
+        self._box: Any = None
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -464,7 +465,10 @@ class EdgeHub:
             from mef_grpc.security.registry import load_registry_credentials
             from mef_grpc.security.secretbox import SecretBox
 
-            creds = load_registry_credentials(tx, SecretBox.open_dir(self.ctx.config.data_dir))
+            if self._box is None:
+                # Opened once: the key file is read (and its dir checked) at the first push only.
+                self._box = SecretBox.open_dir(self.ctx.config.data_dir)
+            creds = load_registry_credentials(tx, self._box)
         except Exception:
             log.exception("image registry credentials unavailable")
             return None
