@@ -2,7 +2,9 @@
 
 Success: HTTP 200, `status` `00000000`, `msg` "success" (or the text a servicer puts in the
 trailing metadata key `x-mef-msg`, e.g. MEF's "list apps Infos success"), `data` as selected by
-the route (see `data_of`). `data` is left out when there is none.
+the route (see `data_of`). `data` is left out when there is none. A completed call that MEF
+reports as failed (a batch with failed items) carries its status in `x-mef-status`: HTTP 400,
+that status, and the data (`successIDs` as numbers, `failedInfos`).
 
 Failures, always in the envelope:
 
@@ -47,6 +49,7 @@ PARAM_INVALID = "00001005"
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 SUCCESS_MSG_KEY = rpc.SUCCESS_MSG_KEY
+RESULT_STATUS_KEY = rpc.RESULT_STATUS_KEY
 BATCH_RESULT = "mef.v1.BatchResult"
 
 # Batch results: MEF leaves `data` out when every item succeeded, except for the software
@@ -113,12 +116,16 @@ def data_of(route: Route, response: Message) -> Any:
         return _NO_DATA
     if route.response_body:
         return codec.field_json(response, desc.fields_by_name[route.response_body])
-    if (
-        desc.full_name == BATCH_RESULT
-        and route.service.full_name not in BATCH_ALWAYS_FULL_SERVICES
-        and not response.failed_infos
-    ):
-        return _NO_DATA
+    if desc.full_name == BATCH_RESULT and route.service.full_name not in BATCH_ALWAYS_FULL_SERVICES:
+        if not response.failed_infos:
+            return _NO_DATA
+        # MEF's BatchResp carries IDs as numbers, and a nil (null) list when none succeeded;
+        # keys that are not IDs (node-group pairs "node-group") stay strings.
+        ids = list(response.success_ids)
+        return {
+            "successIDs": [int(i) if i.isdigit() else i for i in ids] or None,
+            "failedInfos": dict(response.failed_infos),
+        }
     return codec.to_json(response)
 
 
@@ -134,10 +141,6 @@ def encode(status: str, msg: str, data: Any = _NO_DATA) -> bytes:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         )
     return text.encode()
-
-
-def success(route: Route, response: Message, msg: str = "success") -> bytes:
-    return encode(SUCCESS, msg, data_of(route, response))
 
 
 def failure(f: Failure) -> bytes:

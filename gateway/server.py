@@ -244,18 +244,21 @@ class Gateway:
             raise envelope.from_rpc_error(err) from None
         if route.raw_response:
             return _raw(response)
-        msg = "success"
+        msg, status = "success", envelope.SUCCESS
         trailers = await call.trailing_metadata()
         if trailers:
             for key, value in trailers:
                 if key == envelope.SUCCESS_MSG_KEY and isinstance(value, str) and value:
                     msg = value
+                elif key == envelope.RESULT_STATUS_KEY and isinstance(value, str) and value:
+                    status = value
         try:
-            body = envelope.success(route, response, msg)
+            body = envelope.encode(status, msg, envelope.data_of(route, response))
         except (ValueError, TypeError) as exc:
             log.exception("response cannot be rendered", extra={"rpc": route.rpc_path, "request_id": rid})
             raise Failure(400, "00001006", f"response conversion failed: {exc}") from None
-        return _json_response(200, body)
+        # MEF answers every status but success with HTTP 400, data included (failed batch items).
+        return _json_response(200 if status == envelope.SUCCESS else 400, body)
 
     async def _stream_raw(self, request: web.BaseRequest, call: Any) -> web.StreamResponse:
         """A server-streaming HttpBody RPC: the first message sets the content type; errors before

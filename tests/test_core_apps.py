@@ -61,7 +61,7 @@ async def test_bad_container_is_refused_and_nothing_stored(api: CoreApi, mutate,
     c = container()
     mutate(c)
     failure = await refused(api.apps.CreateApp(app_pb2.CreateAppRequest(app_name="app", containers=[c])))
-    assert failure.code == grpc.StatusCode.INVALID_ARGUMENT and failure.mef_status == codes.APP_SPEC
+    assert failure.code == grpc.StatusCode.INVALID_ARGUMENT and failure.mef_status == codes.APP_FIELD_INVALID
     assert field in failure.fields, failure
     assert (await api.apps.ListApps(app_pb2.ListAppsRequest(page_num=1, page_size=10))).total == 0
 
@@ -123,7 +123,7 @@ async def test_update_cannot_change_container_set(api: CoreApi) -> None:
     app_id = await create_app(api, "one")
     failure = await refused(api.apps.UpdateApp(app_pb2.UpdateAppRequest(
         app_id=app_id, app_name="one", containers=[container("other")])))
-    assert failure.mef_status == codes.APP_SPEC
+    assert failure.mef_status == codes.APP_FIELD_INVALID
     app = (await api.apps.GetApp(app_pb2.GetAppRequest(app_id=app_id))).app
     assert [c.name for c in app.containers] == ["infer"]
 

@@ -162,7 +162,8 @@ async def test_managed_node_names_are_unique(api: CoreApi) -> None:
     await api.managed_node("SNA")
     other = await api.add_node("SNB")
     failure = await refused(api.nodes.ManageNode(node_pb2.ManageNodeRequest(node_id=other, name="SNA")))
-    assert failure.code == grpc.StatusCode.ALREADY_EXISTS and failure.mef_status == codes.NODE_DUPLICATE
+    # MEF answers a failed manage with the manage failure code, whatever the cause.
+    assert failure.code == grpc.StatusCode.ALREADY_EXISTS and failure.mef_status == codes.NODE_MANAGE_FAILED
     assert not (await api.nodes.GetNode(node_pb2.GetNodeRequest(id=other))).is_managed
 
 
@@ -190,7 +191,8 @@ async def test_group_membership_add_remove_and_pods(api: CoreApi) -> None:
     missing_group = await refused(
         api.nodes.AddNodesToGroup(node_pb2.AddNodesToGroupRequest(group_id=555, node_ids=[n1]))
     )
-    assert missing_group.code == grpc.StatusCode.NOT_FOUND and missing_group.mef_status == codes.GROUP_NOT_FOUND
+    assert missing_group.code == grpc.StatusCode.NOT_FOUND
+    assert missing_group.mef_status == codes.GROUP_ADD_NODES_FAILED
 
 
 async def test_ten_groups_per_node(api: CoreApi) -> None:
@@ -225,9 +227,9 @@ async def test_batch_size_limits(api: CoreApi) -> None:
 async def test_node_stats_by_status(api: CoreApi) -> None:
     for i, status in enumerate(["ready", "ready", "notReady", "unknown", "offline", "abnormal"]):
         await api.managed_node(f"S{i}", status=status)
-    await api.add_node("UNMANAGED", status="ready")
+    await api.add_node("UNMANAGED", status="ready")  # counted too, as MEF does
     stats = await api.nodes.GetNodeStats(node_pb2.GetNodeStatsRequest())
-    assert (stats.ready, stats.not_ready, stats.unknown, stats.offline, stats.abnormal) == (2, 1, 1, 1, 1)
+    assert (stats.ready, stats.not_ready, stats.unknown, stats.offline, stats.abnormal) == (3, 1, 1, 1, 1)
 
 
 async def test_managed_node_limit(api: CoreApi) -> None:
@@ -266,3 +268,16 @@ async def test_nodes_per_group_limit(api: CoreApi) -> None:
     await api.center.db.write(lambda tx: node_store.manage_node(tx, extra, "extraone", "", mef_time()))
     over = await api.nodes.AddNodesToGroup(node_pb2.AddNodesToGroupRequest(group_id=gid, node_ids=[extra]))
     assert "1024 nodes" in over.failed_infos[str(extra)]
+
+
+async def test_a_missing_group_carries_the_failure_code_of_the_operation(api: CoreApi) -> None:
+    cases = [
+        (api.nodes.GetNodeGroup(node_pb2.GetNodeGroupRequest(id=404)), codes.GROUP_DETAIL_FAILED),
+        (api.nodes.UpdateNodeGroup(node_pb2.UpdateNodeGroupRequest(group_id=404, node_group_name="x")),
+         codes.GROUP_MODIFY_FAILED),
+        (api.nodes.RemoveNodesFromGroup(node_pb2.RemoveNodesFromGroupRequest(group_id=404, node_ids=[1])),
+         codes.GROUP_REMOVE_NODES_FAILED),
+    ]
+    for call, code in cases:
+        failure = await refused(call)
+        assert (failure.code, failure.mef_status) == (grpc.StatusCode.NOT_FOUND, code)

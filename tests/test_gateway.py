@@ -229,10 +229,16 @@ async def test_documented_examples_and_case_insensitive_names(rest: Rest) -> Non
 
 async def test_batch_result_data_omitted_only_when_all_succeed(rest: Rest) -> None:
     group_id = (await rest.post(NODEGROUP, {"nodeGroupName": "doomed"})).envelope["data"]
+    # MEF reports a batch with failed items as the operation's failure (HTTP 400), data kept;
+    # IDs are numbers, and a list with none is null, as Go's nil slice.
     partial = await rest.post("/edgemanager/v1/nodegroup/batch-delete", {"groupIDs": [999]})
-    assert partial.status == 200
+    assert (partial.status, partial.code) == (400, "40012006")
     data = partial.envelope["data"]
-    assert data["successIDs"] == [] and set(data["failedInfos"]) == {"999"}
+    assert data["successIDs"] is None and set(data["failedInfos"]) == {"999"}
+    other = (await rest.post(NODEGROUP, {"nodeGroupName": "kept"})).envelope["data"]
+    mixed = await rest.post("/edgemanager/v1/nodegroup/batch-delete", {"groupIDs": [other, 999]})
+    assert (mixed.status, mixed.code) == (400, "40012006")
+    assert mixed.envelope["data"]["successIDs"] == [other]
     done = await rest.post("/edgemanager/v1/nodegroup/batch-delete", {"groupIDs": [group_id]})
     assert done.envelope == {"status": "00000000", "msg": "success"}
 

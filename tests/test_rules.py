@@ -42,6 +42,7 @@ from mef_grpc.rules.whitelist import HOST_PATH_WHITELIST, is_whitelisted
 
 PARAM = "00001005"
 APP_SPEC = "40021000"
+APP_FIELD = "00001005"  # MEF's app checker answers ErrorParamInvalid
 
 
 def refused(fn: Callable[..., Any], *args: Any, code: str) -> list[str]:
@@ -510,12 +511,12 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("overrides", "suffix"), [(o, s) for _, o, s in REFUSED], ids=[i for i, _, _ in REFUSED])
 def test_container_refused(overrides: dict[str, Any], suffix: str) -> None:
-    assert refused(check_create_app, app(ctr(**overrides)), code=APP_SPEC) == [f"containers[0].{suffix}"]
+    assert refused(check_create_app, app(ctr(**overrides)), code=APP_FIELD) == [f"containers[0].{suffix}"]
 
 
 def test_container_path_uses_its_index() -> None:
     bad = ctr(name="c2", container_port=[port(host_ip="0.0.0.0")])
-    assert refused(check_create_app, app(ctr(), bad), code=APP_SPEC) == ["containers[1].containerPort[0].hostIP"]
+    assert refused(check_create_app, app(ctr(), bad), code=APP_FIELD) == ["containers[1].containerPort[0].hostIP"]
 
 
 def test_all_violations_of_an_app_are_reported() -> None:
@@ -525,7 +526,7 @@ def test_all_violations_of_an_app_are_reported() -> None:
         name="Bad_Name",
         description="a\nb",
     )
-    assert refused(check_create_app, req, code=APP_SPEC) == [
+    assert refused(check_create_app, req, code=APP_FIELD) == [
         "appName",
         "description",
         "containers[0].name",
@@ -548,28 +549,28 @@ def test_app_name(name: str, ok: bool) -> None:
     if ok:
         assert check_create_app(app(ctr(), name=name)).name == name
     else:
-        assert refused(check_create_app, app(ctr(), name=name), code=APP_SPEC) == ["appName"]
+        assert refused(check_create_app, app(ctr(), name=name), code=APP_FIELD) == ["appName"]
 
 
 def test_app_description() -> None:
     assert check_create_app(app(ctr(), description="d" * 512)).description == "d" * 512
-    assert refused(check_create_app, app(ctr(), description="d" * 513), code=APP_SPEC) == ["description"]
+    assert refused(check_create_app, app(ctr(), description="d" * 513), code=APP_FIELD) == ["description"]
 
 
 def test_container_count() -> None:
     ten = [ctr(name=f"c{i}") for i in range(10)]
     assert len(check_create_app(app(*ten)).containers) == 10
-    assert refused(check_create_app, app(*ten, ctr(name="c10")), code=APP_SPEC) == ["containers"]
-    assert refused(check_create_app, app(), code=APP_SPEC) == ["containers"]
+    assert refused(check_create_app, app(*ten, ctr(name="c10")), code=APP_FIELD) == ["containers"]
+    assert refused(check_create_app, app(), code=APP_FIELD) == ["containers"]
 
 
 def test_duplicate_container_names() -> None:
-    assert refused(check_create_app, app(ctr(), ctr(image="nginx")), code=APP_SPEC) == ["containers[1].name"]
+    assert refused(check_create_app, app(ctr(), ctr(image="nginx")), code=APP_FIELD) == ["containers[1].name"]
 
 
 def test_host_binding_unique_across_the_app() -> None:
     req = app(ctr(container_port=[port("a")]), ctr(name="c2", container_port=[port("a", container_port=90)]))
-    assert refused(check_create_app, req, code=APP_SPEC) == ["containers[1].containerPort[0]"]
+    assert refused(check_create_app, req, code=APP_FIELD) == ["containers[1].containerPort[0]"]
 
 
 def test_spec_defaults_and_totals() -> None:
@@ -596,7 +597,7 @@ def test_update_app() -> None:
     req = app_pb2.UpdateAppRequest(app_id=3, app_name="app1", containers=[ctr(image_version="23.04")])
     assert check_update_app(req).containers[0].image_version == "23.04"
     bad = app_pb2.UpdateAppRequest(app_id=0, app_name="app1", containers=[ctr(image="")])
-    assert refused(check_update_app, bad, code=APP_SPEC) == ["appID", "containers[0].image"]
+    assert refused(check_update_app, bad, code=APP_FIELD) == ["appID", "containers[0].image"]
 
 
 @pytest.mark.parametrize("message", [app_pb2.DeployAppRequest, app_pb2.UndeployAppRequest])
@@ -673,5 +674,5 @@ def test_proto_round_trip_keeps_mef_omissions() -> None:
 def test_from_proto_validates() -> None:
     with pytest.raises(InvalidArgument) as info:
         container_spec_from_proto(ctr(cpu_request=0.001), path="containers[4]")
-    assert info.value.mef_code == APP_SPEC
+    assert info.value.mef_code == APP_FIELD
     assert [v.field for v in info.value.violations] == ["containers[4].cpuRequest"]

@@ -56,7 +56,7 @@ def update_app(tx: Tx, app_id: int, spec: AppSpec, now: str) -> list[int]:
         raise InvalidArgument.for_field(
             "containers",
             f"must name the app's containers {stored_names}; only image and imageVersion can change",
-            codes.APP_SPEC,
+            codes.APP_FIELD_INVALID,
         )
     changed = False
     containers = []

@@ -29,7 +29,10 @@ def container_proto(stored: dict[str, Any]) -> app_pb2.Container:
 
 def app_info(app: AppRow) -> app_pb2.AppInfo:
     return app_pb2.AppInfo(
-        app_id=app.id, app_name=app.name, description=app.description, created_at=app.created_at,
+        app_id=app.id,
+        app_name=app.name,
+        description=app.description,
+        created_at=app.created_at,
         modified_at=app.modified_at,
         node_group_infos=[common_pb2.NodeGroupRef(node_group_id=gid, node_group_name=name) for gid, name in app.groups],
         containers=[container_proto(c) for c in app.containers],
@@ -41,21 +44,29 @@ def app_instance(row: InstanceRow) -> app_pb2.AppInstance:
     infos = []
     for c in row.containers:
         status = reported.get(c["name"], {})
-        infos.append(app_pb2.ContainerInfo(
-            name=c["name"], image=f"{c['image']}:{c['imageVersion']}",
-            # Until the edge reports, the container has not been started: MEF shows it waiting.
-            status=status.get("status", "waiting"), restart_count=int(status.get("restartCount", 0)),
-        ))
+        infos.append(
+            app_pb2.ContainerInfo(
+                name=c["name"],
+                image=f"{c['image']}:{c['imageVersion']}",
+                # Until the edge reports, the container has not been started: MEF shows it waiting.
+                status=status.get("status", "waiting"),
+                restart_count=int(status.get("restartCount", 0)),
+            )
+        )
     return app_pb2.AppInstance(
-        app_id=row.app_id, app_name=row.app_name, app_status=row.app_status,
+        app_id=row.app_id,
+        app_name=row.app_name,
+        app_status=row.app_status,
         node_group_info=common_pb2.NodeGroupRef(node_group_id=row.group_id, node_group_name=row.group_name),
-        node_id=row.node_id, node_name=row.node_name, node_status=row.node_status, created_at=row.created_at,
+        node_id=row.node_id,
+        node_name=row.node_name,
+        node_status=row.node_status,
+        created_at=row.created_at,
         container_info=infos,
     )
 
 
 class AppServicer(CoreServicer):
-
     async def CreateApp(self, request: app_pb2.CreateAppRequest, context: Ctx) -> app_pb2.CreateAppResponse:
         spec = rules.check_create_app(request)
         now = self._now()
@@ -84,14 +95,20 @@ class AppServicer(CoreServicer):
 
     async def DeployApp(self, request: app_pb2.DeployAppRequest, context: Ctx) -> common_pb2.BatchResult:
         deployment = rules.check_deploy(request)
-        return await self._write_batch(app_ops.deploy, deployment.app_id, deployment.group_ids, self._now())
+        return await self._write_batch(
+            context, codes.APP_DEPLOY_FAILED, app_ops.deploy, deployment.app_id, deployment.group_ids, self._now()
+        )
 
     async def UndeployApp(self, request: app_pb2.UndeployAppRequest, context: Ctx) -> common_pb2.BatchResult:
         deployment = rules.check_deploy(request)
-        return await self._write_batch(app_ops.undeploy, deployment.app_id, deployment.group_ids)
+        return await self._write_batch(
+            context, codes.APP_UNDEPLOY_FAILED, app_ops.undeploy, deployment.app_id, deployment.group_ids
+        )
 
     async def DeleteApps(self, request: app_pb2.DeleteAppsRequest, context: Ctx) -> common_pb2.BatchResult:
-        return await self._write_batch(app_ops.delete_apps, rules.check_delete_apps(request))
+        return await self._write_batch(
+            context, codes.APP_DELETE_FAILED, app_ops.delete_apps, rules.check_delete_apps(request)
+        )
 
     async def ListAppInstancesByApp(
         self, request: app_pb2.ListAppInstancesByAppRequest, context: Ctx

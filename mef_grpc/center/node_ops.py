@@ -22,7 +22,8 @@ from mef_grpc.store.engine import Tx
 from mef_grpc.store.nodes import GroupRow, NodeRow
 
 
-def require_group(tx: Tx, group_id: int, mef_code: str = codes.GROUP_NOT_FOUND) -> GroupRow:
+def require_group(tx: Tx, group_id: int, mef_code: str) -> GroupRow:
+    """The group, or NotFound with the failure code of the operation asking (as MEF answers)."""
     group = node_store.group_by_id(tx, group_id)
     if group is None:
         raise NotFound(f"node group {group_id} does not exist", mef_code)
@@ -54,7 +55,7 @@ def create_group(tx: Tx, spec: GroupSpec, now: str) -> int:
 
 
 def update_group(tx: Tx, update: GroupUpdate, now: str) -> None:
-    require_group(tx, update.group_id)
+    require_group(tx, update.group_id, codes.GROUP_MODIFY_FAILED)
     other = node_store.group_id_by_name(tx, update.name)
     if other is not None and other != update.group_id:
         raise AlreadyExists(f"nodeGroupName: a node group named {update.name!r} already exists",
@@ -92,7 +93,7 @@ def _join_group(tx: Tx, group: GroupRow, node: NodeRow, now: str, mef_code: str)
 
 
 def add_nodes(tx: Tx, group_id: int, node_ids: Iterable[int], now: str) -> BatchOutcome:
-    group = require_group(tx, group_id)
+    group = require_group(tx, group_id, codes.GROUP_ADD_NODES_FAILED)
 
     def add(node_id: int) -> list[int]:
         node = require_managed(tx, node_id, codes.GROUP_ADD_NODES_FAILED)
@@ -110,7 +111,7 @@ def _leave_group(tx: Tx, group_id: int, node_id: int, mef_code: str) -> list[int
 
 
 def remove_nodes(tx: Tx, group_id: int, node_ids: Iterable[int]) -> BatchOutcome:
-    require_group(tx, group_id)
+    require_group(tx, group_id, codes.GROUP_REMOVE_NODES_FAILED)
     return run_batch(
         tx, node_ids, str, lambda node_id: _leave_group(tx, group_id, node_id, codes.GROUP_REMOVE_NODES_FAILED)
     )
@@ -118,7 +119,7 @@ def remove_nodes(tx: Tx, group_id: int, node_ids: Iterable[int]) -> BatchOutcome
 
 def delete_pods(tx: Tx, pairs: Iterable[PodPair]) -> BatchOutcome:
     def delete(pair: PodPair) -> list[int]:
-        require_group(tx, pair.group_id)
+        require_group(tx, pair.group_id, codes.GROUP_REMOVE_NODES_FAILED)
         return _leave_group(tx, pair.group_id, pair.node_id, codes.GROUP_REMOVE_NODES_FAILED)
 
     return run_batch(tx, pairs, lambda p: p.key, delete)
@@ -130,14 +131,14 @@ def manage_node(tx: Tx, spec: NodeManage, now: str) -> BatchOutcome:
     if node.is_managed:
         raise FailedPrecondition(f"node {node.id} is already managed", codes.NODE_MANAGE_FAILED)
     if node_store.managed_name_taken(tx, spec.name, node.id):
-        raise AlreadyExists(f"name: a managed node named {spec.name!r} already exists", codes.NODE_DUPLICATE)
+        raise AlreadyExists(f"name: a managed node named {spec.name!r} already exists", codes.NODE_MANAGE_FAILED)
     if node_store.count_nodes(tx, managed=True) >= limits.MAX_MANAGED_NODES:
         raise FailedPrecondition(f"at most {limits.MAX_MANAGED_NODES} managed nodes allowed", codes.NODE_SPEC)
     node_store.manage_node(tx, node.id, spec.name, spec.description, now)
     managed = require_node(tx, node.id)
 
     def join(group_id: int) -> list[int]:
-        group = require_group(tx, group_id)
+        group = require_group(tx, group_id, codes.NODE_MANAGE_FAILED)
         return _join_group(tx, group, managed, now, codes.NODE_MANAGE_FAILED)
 
     return run_batch(tx, spec.group_ids, str, join)

@@ -38,10 +38,12 @@ def check_fits(tx: Tx, node: NodeRow, new_apps: Sequence[AppRow], mef_code: str 
     mem_free = node.memory // MIB - limits.EDGE_RESERVED_MEM_MIB
     short = []
     if cpu > cpu_free + 1e-9:
-        short.append(f"CPU {cpu:g} cores needed, {max(cpu_free, 0):g} available")
+        short.append(f"CPU: {load.cpu:g} cores in use + {cpu - load.cpu:g} asked > {max(cpu_free, 0):g} usable")
     if memory > mem_free:
-        short.append(f"memory {memory} MiB needed, {max(mem_free, 0)} MiB available")
+        short.append(
+            f"memory: {load.memory_mib} MiB in use + {memory - load.memory_mib} MiB asked > {max(mem_free, 0)} MiB usable"
+        )
     if npu > node.npu:
-        short.append(f"NPU {npu} needed, {node.npu} available")
+        short.append(f"NPU: {load.npu} in use + {npu - load.npu} asked > {node.npu} on the node")
     if short:
         raise FailedPrecondition(f"node {node.id} ({node.node_name}) lacks resources: " + "; ".join(short), mef_code)

@@ -25,10 +25,18 @@ STATUS_DETAILS_KEY = "grpc-status-details-bin"
 # Trailing metadata carrying MEF's success `msg` where MEF documents a specific one; the REST
 # gateway puts it in the envelope (default "success").
 SUCCESS_MSG_KEY = "x-mef-msg"
+# A call that completed but that MEF reports as failed: a batch with failed items. gRPC clients
+# read the BatchResult; the REST gateway answers HTTP 400 with this status and the data, as
+# MEF's `RespMsg{Status: <operation failed>, Data: BatchResp}` does.
+RESULT_STATUS_KEY = "x-mef-status"
 
 
 def set_success_message(context: grpc.aio.ServicerContext, msg: str) -> None:
     context.set_trailing_metadata(((SUCCESS_MSG_KEY, msg),))
+
+
+def set_result_status(context: grpc.aio.ServicerContext, status: str, msg: str) -> None:
+    context.set_trailing_metadata(((RESULT_STATUS_KEY, status), (SUCCESS_MSG_KEY, msg)))
 
 # Refuses a call from a peer whose client certificate is revoked (north CRL); must be ~free.
 PeerCheck = Callable[[grpc.aio.ServicerContext], bool]

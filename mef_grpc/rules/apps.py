@@ -1,6 +1,6 @@
 """Rules for app requests (mef-api.md 3.4): the app, its containers and deployments.
 
-CreateApp and UpdateApp refusals carry ``APP_SPEC`` (40021000); the other app requests
+CreateApp and UpdateApp refusals carry ``APP_FIELD_INVALID`` (00001005, as MEF's app checker); the other app requests
 (deploy, undeploy, batch delete) carry ``PARAM_INVALID`` (see codes.py).
 
 A create or update body is checked completely and every violation is reported at once,
@@ -19,7 +19,7 @@ from decimal import Decimal
 from mef.v1 import app_pb2
 from mef_grpc.errors import PARAM_INVALID
 from mef_grpc.rules import limits, patterns
-from mef_grpc.rules.codes import APP_SPEC
+from mef_grpc.rules.codes import APP_FIELD_INVALID
 from mef_grpc.rules.common import description, id_list, id_value, int_range, text
 from mef_grpc.rules.violations import Violations
 from mef_grpc.rules.whitelist import is_whitelisted
@@ -410,7 +410,9 @@ def container(v: Violations, path: str, c: app_pb2.Container) -> ContainerSpec:
     )
 
 
-def check_container(c: app_pb2.Container, *, path: str = "container", mef_code: str = APP_SPEC) -> ContainerSpec:
+def check_container(
+    c: app_pb2.Container, *, path: str = "container", mef_code: str = APP_FIELD_INVALID
+) -> ContainerSpec:
     """One container on its own (e.g. read back from a DesiredState)."""
     v = Violations()
     spec = container(v, path, c)
@@ -459,7 +461,7 @@ def _app_body(v: Violations, app_name: str, app_description: str, items: list[ap
     return AppSpec(name=app_name, description=app_description, containers=tuple(specs))
 
 
-def check_app_name(field: str, value: str, *, mef_code: str = APP_SPEC) -> str:
+def check_app_name(field: str, value: str, *, mef_code: str = APP_FIELD_INVALID) -> str:
     v = Violations()
     _dns_label(v, field, value)
     v.raise_if_any(mef_code)
@@ -469,7 +471,7 @@ def check_app_name(field: str, value: str, *, mef_code: str = APP_SPEC) -> str:
 def check_create_app(req: app_pb2.CreateAppRequest) -> AppSpec:
     v = Violations()
     spec = _app_body(v, req.app_name, req.description, list(req.containers))
-    v.raise_if_any(APP_SPEC)
+    v.raise_if_any(APP_FIELD_INVALID)
     return spec
 
 
@@ -482,7 +484,7 @@ def check_update_app(req: app_pb2.UpdateAppRequest) -> AppSpec:
     v = Violations()
     id_value(v, "appID", req.app_id)
     spec = _app_body(v, req.app_name, req.description, list(req.containers))
-    v.raise_if_any(APP_SPEC)
+    v.raise_if_any(APP_FIELD_INVALID)
     return spec
 
 

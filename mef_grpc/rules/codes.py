@@ -5,8 +5,9 @@ Which code a refused request carries:
 * Node, node-group, pagination, ID and batch requests: ``PARAM_INVALID`` (00001005),
   as MEF's edge-manager does for every malformed node request.
 * The body of CreateApp / UpdateApp (app name, description, containers and
-  everything inside them): ``APP_SPEC`` (40021000, "spec check failed"), because MEF's
-  app checker reports container errors with it and clients branch on it.
+  everything inside them): ``APP_FIELD_INVALID`` = 00001005: MEF's app checker
+  (appchecker.NewCreateAppChecker) failing is answered with ErrorParamInvalid; 40021000
+  (``APP_SPEC``) is what MEF answers for the app count limit.
 * Other app requests (appID, deploy/undeploy group lists, appIDs of a batch delete,
   pagination): ``PARAM_INVALID``; they carry no spec.
 * Limits found by the services against stored state (1024 groups, 10 groups per node,
@@ -26,6 +27,7 @@ __all__ = [
     "APP_DELETE_FAILED",
     "APP_DEPLOY_FAILED",
     "APP_DUPLICATE",
+    "APP_FIELD_INVALID",
     "APP_INSTANCES_BY_APP_FAILED",
     "APP_INSTANCES_BY_NODE_FAILED",
     "APP_INSTANCES_COUNT_BY_GROUP_FAILED",
@@ -89,7 +91,9 @@ NODE_SOFTWARE_VERSION_FAILED: Final = "40012018"
 GROUP_NOT_FOUND: Final = "40012019"
 
 # --- Apps (4002xxxx) ----------------------------------------------------------------
-APP_SPEC: Final = "40021000"  # spec check failed
+APP_SPEC: Final = "40021000"  # spec check failed: MEF uses it for the app count limit
+# A CreateApp/UpdateApp body breaking a field rule: MEF's app checker answers ErrorParamInvalid.
+APP_FIELD_INVALID: Final = PARAM_INVALID
 APP_PARAM_CONVERT_FAILED: Final = "40021001"
 CONTAINER_UNMARSHAL_FAILED: Final = "40021002"
 APP_DUPLICATE: Final = "40022000"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mef.v1 import app_pb2
 from mef_grpc.rules.apps import AppSpec, ContainerSpec, check_container
-from mef_grpc.rules.codes import APP_SPEC
+from mef_grpc.rules.codes import APP_FIELD_INVALID
 
 __all__ = ["app_containers_to_proto", "container_spec_from_proto", "container_spec_to_proto"]
 
@@ -49,7 +49,7 @@ def container_spec_to_proto(spec: ContainerSpec) -> app_pb2.Container:
 
 
 def container_spec_from_proto(
-    msg: app_pb2.Container, *, path: str = "container", mef_code: str = APP_SPEC
+    msg: app_pb2.Container, *, path: str = "container", mef_code: str = APP_FIELD_INVALID
 ) -> ContainerSpec:
     """Validates ``msg`` (raising InvalidArgument under ``path``) and returns its spec."""
     return check_container(msg, path=path, mef_code=mef_code)

@@ -260,7 +260,8 @@ def delete_node(tx: Tx, node_id: int) -> None:
 
 def status_counts(tx: Tx) -> dict[str, int]:
     counts = dict.fromkeys(NODE_STATUSES, 0)
-    for r in tx.query("SELECT status, COUNT(*) AS n FROM nodes WHERE is_managed = 1 GROUP BY status"):
+    # Every node, managed or not, as MEF's getNodeStatistics counts them.
+    for r in tx.query("SELECT status, COUNT(*) AS n FROM nodes GROUP BY status"):
         if r["status"] in counts:
             counts[r["status"]] = r["n"]
     return counts
