@@ -41,7 +41,8 @@ def check_fits(tx: Tx, node: NodeRow, new_apps: Sequence[AppRow], mef_code: str 
         short.append(f"CPU: {load.cpu:g} cores in use + {cpu - load.cpu:g} asked > {max(cpu_free, 0):g} usable")
     if memory > mem_free:
         short.append(
-            f"memory: {load.memory_mib} MiB in use + {memory - load.memory_mib} MiB asked > {max(mem_free, 0)} MiB usable"
+            f"memory: {load.memory_mib} MiB in use + {memory - load.memory_mib} MiB asked"
+            f" > {max(mem_free, 0)} MiB usable"
         )
     if npu > node.npu:
         short.append(f"NPU: {load.npu} in use + {npu - load.npu} asked > {node.npu} on the node")
