@@ -27,9 +27,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from mef_grpc.pki import authority
 
 log = logging.getLogger("mef.gateway.tls")
 
@@ -41,23 +39,8 @@ _Stamp = tuple[tuple[int, int] | None, ...]
 
 
 def _deny_all_root() -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "MEF gateway: no north root imported")])
-    import datetime as dt
-
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(serialization.Encoding.PEM).decode()
+    """A root whose key is discarded at once: no client certificate can chain to it."""
+    return authority.make_root("MEF gateway: no north root imported").cert_pem().decode()
 
 
 @dataclass(frozen=True)

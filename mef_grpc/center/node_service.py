@@ -27,22 +27,27 @@ ListResponse = TypeVar(
 )
 
 
+def _item_fields(node: NodeRow) -> dict[str, Any]:
+    """The NodeItem fields, shared by the lists and the node detail."""
+    return {
+        "id": node.id,
+        "node_name": node.node_name,
+        "unique_name": node.unique_name,
+        "serial_number": node.serial_number,
+        "ip": node.ip,
+        "description": node.description,
+        "is_managed": node.is_managed,
+        "node_type": node.node_type,
+        "status": node.status,
+        "software_info": node.software_info,
+        "created_at": node.created_at,
+        "updated_at": node.updated_at,
+        "node_group": node.group_names,
+    }
+
+
 def node_item(node: NodeRow) -> node_pb2.NodeItem:
-    return node_pb2.NodeItem(
-        id=node.id,
-        node_name=node.node_name,
-        unique_name=node.unique_name,
-        serial_number=node.serial_number,
-        ip=node.ip,
-        description=node.description,
-        is_managed=node.is_managed,
-        node_type=node.node_type,
-        status=node.status,
-        software_info=node.software_info,
-        created_at=node.created_at,
-        updated_at=node.updated_at,
-        node_group=node.group_names,
-    )
+    return node_pb2.NodeItem(**_item_fields(node))
 
 
 def group_item(group: GroupRow) -> node_pb2.NodeGroupItem:
@@ -195,19 +200,7 @@ class NodeServicer(CoreServicer):
             what = f"id {lookup.node_id}" if lookup.node_id is not None else f"sn {lookup.sn!r}"
             raise NotFound(f"no node with {what}", codes.NODE_DETAIL_FAILED)
         return node_pb2.GetNodeResponse(
-            id=node.id,
-            node_name=node.node_name,
-            unique_name=node.unique_name,
-            serial_number=node.serial_number,
-            ip=node.ip,
-            description=node.description,
-            is_managed=node.is_managed,
-            node_type=node.node_type,
-            status=node.status,
-            software_info=node.software_info,
-            created_at=node.created_at,
-            updated_at=node.updated_at,
-            node_group=node.group_names,
+            **_item_fields(node),
             cpu=node.cpu,
             memory=node.memory,
             npu=node.npu,

@@ -45,30 +45,34 @@ def _deny_all_root() -> bytes:
     return authority.make_root("MEF no north root imported").cert_pem()
 
 
-class NorthCredentials:
-    """Builds the north port's credentials and reloads them when the imported root changes."""
+class ReloadingCredentials:
+    """Dynamic server credentials presenting the server identity `stem`, reloaded by gRPC's core
+    at the next handshake whenever `_current_stamp()` changes (renewal by the cert monitor, a
+    newly imported root); open connections keep theirs. A key and certificate that do not match
+    yet (a renewal between its two writes) are not loaded: the previous pair stays in use."""
 
-    def __init__(self, pki: CenterPki) -> None:
-        self._pki = pki
+    def __init__(self, pki: CenterPki, stem: str) -> None:
+        self._pki, self._stem = pki, stem
         self._lock = threading.Lock()
-        self._stamp: tuple[Stamp, tuple[Stamp, Stamp]] | None = None
-        self._deny_root: bytes | None = None
+        self._stamp: object = None
 
-    def _current_stamp(self) -> tuple[Stamp, tuple[Stamp, Stamp]]:
-        return self._pki.imported_stamp("north"), identity_stamp(self._pki, "north_server")
+    def _current_stamp(self) -> object:
+        return identity_stamp(self._pki, self._stem)
+
+    def _client_root(self) -> bytes | None:
+        """Roots client certificates must chain to; None for server-side TLS only."""
+        return None
+
+    def _requires_client(self) -> bool:
+        return False
 
     def _configuration(self) -> grpc.ServerCertificateConfiguration | None:
-        identity = self._pki.server_identity("north_server")
+        identity = self._pki.server_identity(self._stem)
         if not identity_matches(identity):
-            log.warning("north server key and certificate do not match (renewal in progress?)")
+            log.warning("server key and certificate do not match (renewal in progress?)", extra={"stem": self._stem})
             return None
-        root = self._pki.imported_pem("north")
-        if root is None:
-            if self._deny_root is None:
-                self._deny_root = _deny_all_root()
-            root = self._deny_root
         return grpc.ssl_server_certificate_configuration(
-            [(identity.key_pem, identity.chain_pem)], root_certificates=root
+            [(identity.key_pem, identity.chain_pem)], root_certificates=self._client_root()
         )
 
     def _fetch(self) -> grpc.ServerCertificateConfiguration | None:
@@ -79,7 +83,6 @@ class NorthCredentials:
                 return None
             config = self._configuration()
             if config is not None:
-                # A mismatched pair is retried at the next handshake; the old one stays in use.
                 self._stamp = stamp
             return config
 
@@ -88,45 +91,46 @@ class NorthCredentials:
             self._stamp = self._current_stamp()
             initial = self._configuration()
         if initial is None:
-            raise RuntimeError("the north server key does not match its certificate")
-        return grpc.dynamic_ssl_server_credentials(
-            initial, self._fetch, require_client_authentication=True
-        )
-
-
-class IdentityCredentials:
-    """Dynamic credentials presenting the server identity `stem` (e.g. "hub_server"), reloaded
-    when its files change (renewal by `cert_monitor`); `client_root` is fixed, None for no mTLS."""
-
-    def __init__(self, pki: CenterPki, stem: str, client_root: bytes | None) -> None:
-        self._pki, self._stem, self._client_root = pki, stem, client_root
-        self._lock = threading.Lock()
-        self._stamp: tuple[Stamp, Stamp] | None = None
-
-    def _configuration(self) -> grpc.ServerCertificateConfiguration | None:
-        identity = self._pki.server_identity(self._stem)
-        if not identity_matches(identity):
-            return None
-        return grpc.ssl_server_certificate_configuration(
-            [(identity.key_pem, identity.chain_pem)], root_certificates=self._client_root
-        )
-
-    def _fetch(self) -> grpc.ServerCertificateConfiguration | None:
-        with self._lock:
-            stamp = identity_stamp(self._pki, self._stem)
-            if stamp == self._stamp:
-                return None
-            config = self._configuration()
-            if config is not None:
-                self._stamp = stamp
-            return config
-
-    def server_credentials(self) -> grpc.ServerCredentials:
-        with self._lock:
-            self._stamp = identity_stamp(self._pki, self._stem)
-            initial = self._configuration()
-        if initial is None:
             raise RuntimeError(f"the {self._stem} key does not match its certificate")
         return grpc.dynamic_ssl_server_credentials(
-            initial, self._fetch, require_client_authentication=self._client_root is not None
+            initial, self._fetch, require_client_authentication=self._requires_client()
         )
+
+
+class NorthCredentials(ReloadingCredentials):
+    """The north port: the north server identity, client certificates of the imported ISV root.
+
+    Until a root is imported, a root whose key was thrown away is trusted: every client is
+    refused."""
+
+    def __init__(self, pki: CenterPki) -> None:
+        super().__init__(pki, "north_server")
+        self._deny_root: bytes | None = None
+
+    def _current_stamp(self) -> object:
+        return self._pki.imported_stamp("north"), identity_stamp(self._pki, self._stem)
+
+    def _client_root(self) -> bytes:
+        root = self._pki.imported_pem("north")
+        if root is None:
+            if self._deny_root is None:
+                self._deny_root = _deny_all_root()
+            root = self._deny_root
+        return root
+
+    def _requires_client(self) -> bool:
+        return True
+
+
+class IdentityCredentials(ReloadingCredentials):
+    """The server identity `stem` (e.g. "hub_server") with a fixed client root, None for no mTLS."""
+
+    def __init__(self, pki: CenterPki, stem: str, client_root: bytes | None) -> None:
+        super().__init__(pki, stem)
+        self._fixed_root = client_root
+
+    def _client_root(self) -> bytes | None:
+        return self._fixed_root
+
+    def _requires_client(self) -> bool:
+        return self._fixed_root is not None
