@@ -21,9 +21,10 @@ Responses (`to_json`)
   * Fields with explicit presence: an unset proto3 `optional` scalar or oneof member is omitted
     (MEF's pointer fields with `omitempty`, e.g. `cpuLimit`); an unset message field is `null`
     (a nil Go pointer).
-  * Empty repeated fields are `[]` and empty maps `{}`, always. (MEF sends `null` for some
-    unset Go slices; proto3 cannot tell unset from empty, and `[]` is what every client
-    iterates safely, so one rule holds everywhere.)
+  * Empty repeated fields are `[]` and empty maps `{}`, except in messages carrying the
+    option `(mef.v1.json_null_empty_lists)` (AppInfo, Container), whose empty lists are `null`
+    as MEF's Go nil slices are ("Unset arrays come back as null"). The contract says which
+    messages; the gateway has no list of its own.
   * Well-known types (Timestamp, Duration, Struct, wrappers, ...) use their proto3 JSON forms.
 """
 
@@ -41,6 +42,8 @@ from google.protobuf import descriptor, json_format
 from google.protobuf.descriptor import FieldDescriptor as FD
 from google.protobuf.internal import type_checkers
 from google.protobuf.message import Message
+
+from mef.v1 import common_pb2
 
 _INT_RANGES: dict[int, tuple[int, int, str]] = {
     FD.TYPE_INT32: (-(2**31), 2**31 - 1, "int32"),
@@ -378,18 +381,23 @@ def required_fields(desc: descriptor.Descriptor) -> list[FD]:
 
 _Plan = list[tuple[FD, str, int]]
 _plans: dict[str, _Plan] = {}
-_K_SCALAR, _K_OPTIONAL, _K_MESSAGE, _K_REPEATED, _K_MAP, _K_ONEOF = range(6)
+_K_SCALAR, _K_OPTIONAL, _K_MESSAGE, _K_REPEATED, _K_MAP, _K_ONEOF, _K_REPEATED_NULL = range(7)
+
+
+def _null_empty_lists(desc: descriptor.Descriptor) -> bool:
+    return bool(desc.GetOptions().Extensions[common_pb2.json_null_empty_lists])
 
 
 def _plan(desc: descriptor.Descriptor) -> _Plan:
     plan = _plans.get(desc.full_name)
     if plan is None:
         plan = []
+        null_empty = _null_empty_lists(desc)
         for fd in desc.fields:
             if is_map(fd):
                 kind = _K_MAP
             elif fd.is_repeated:
-                kind = _K_REPEATED
+                kind = _K_REPEATED_NULL if null_empty else _K_REPEATED
             elif fd.containing_oneof is not None and not fd.containing_oneof.name.startswith("_"):
                 kind = _K_ONEOF
             elif fd.message_type is not None:
@@ -412,9 +420,11 @@ def to_json(msg: Message) -> Any:
     for fd, name, kind in _plan(desc):
         if kind == _K_SCALAR:
             out[name] = _scalar(fd, getattr(msg, fd.name))
-        elif kind == _K_REPEATED:
+        elif kind in (_K_REPEATED, _K_REPEATED_NULL):
             values = getattr(msg, fd.name)
-            if fd.message_type is not None:
+            if not values and kind == _K_REPEATED_NULL:
+                out[name] = None
+            elif fd.message_type is not None:
                 out[name] = [to_json(v) for v in values]
             else:
                 out[name] = [_scalar(fd, v) for v in values]

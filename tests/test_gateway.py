@@ -458,3 +458,20 @@ async def test_grpc_and_rest_see_the_same_groups(rest: Rest, gw_center: Center, 
 
 def _reply_type_check(reply: Reply) -> None:  # keeps the helper import used by type checkers
     assert reply.status
+
+
+async def test_app_info_unset_lists_are_null_as_mef_sends_them(rest: Rest) -> None:
+    body = {"appName": "plain", "containers": [
+        {"name": "c1", "image": "reg.example/ai/infer", "imageVersion": "1.0", "cpuRequest": 0.5, "memRequest": 64}
+    ]}
+    app_id = (await rest.post("/edgemanager/v1/app", body)).envelope["data"]
+    app = (await rest.get(f"/edgemanager/v1/app?appID={app_id}")).envelope["data"]
+    assert app["nodeGroupInfos"] is None
+    container = app["containers"][0]
+    assert {k: container[k] for k in ("env", "command", "args", "containerPort", "hostPathVolumes")} == dict.fromkeys(
+        ("env", "command", "args", "containerPort", "hostPathVolumes")
+    )
+    assert "cpuLimit" not in container and container["cpuRequest"] == 0.5 and container["memRequest"] == 64
+    # Lists of other messages keep [] (the app list of an empty page, for one).
+    empty = (await rest.get("/edgemanager/v1/nodegroup/list?pageNum=1&pageSize=10&name=zzz")).envelope["data"]
+    assert empty == {"groups": [], "total": 0}

@@ -22,9 +22,10 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13mef/v1/common.proto\x12\x06mef.v1\"\xab\x01\n\x0b\x42\x61tchResult\x12\x1f\n\x0bsuccess_ids\x18\x01 \x03(\tR\nsuccessIDs\x12G\n\x0c\x66\x61iled_infos\x18\x02 \x03(\x0b\x32$.mef.v1.BatchResult.FailedInfosEntryR\x0b\x66\x61iledInfos\x1a\x32\n\x10\x46\x61iledInfosEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Z\n\x0cNodeGroupRef\x12\"\n\rnode_group_id\x18\x01 \x01(\rR\x0bnodeGroupID\x12&\n\x0fnode_group_name\x18\x02 \x01(\tR\rnodeGroupName\"g\n\x0cSoftwareInfo\x12\x12\n\x04name\x18\x01 \x01(\tR\x04Name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07Version\x12)\n\x10inactive_version\x18\x03 \x01(\tR\x0fInactiveVersionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13mef/v1/common.proto\x12\x06mef.v1\x1a google/protobuf/descriptor.proto\"\xab\x01\n\x0b\x42\x61tchResult\x12\x1f\n\x0bsuccess_ids\x18\x01 \x03(\tR\nsuccessIDs\x12G\n\x0c\x66\x61iled_infos\x18\x02 \x03(\x0b\x32$.mef.v1.BatchResult.FailedInfosEntryR\x0b\x66\x61iledInfos\x1a\x32\n\x10\x46\x61iledInfosEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Z\n\x0cNodeGroupRef\x12\"\n\rnode_group_id\x18\x01 \x01(\rR\x0bnodeGroupID\x12&\n\x0fnode_group_name\x18\x02 \x01(\tR\rnodeGroupName\"g\n\x0cSoftwareInfo\x12\x12\n\x04name\x18\x01 \x01(\tR\x04Name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07Version\x12)\n\x10inactive_version\x18\x03 \x01(\tR\x0fInactiveVersion:@\n\x15json_null_empty_lists\x12\x1f.google.protobuf.MessageOptions\x18\xb9\x8e\x03 \x01(\x08\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,12 +34,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BATCHRESULT_FAILEDINFOSENTRY']._loaded_options = None
   _globals['_BATCHRESULT_FAILEDINFOSENTRY']._serialized_options = b'8\001'
-  _globals['_BATCHRESULT']._serialized_start=32
-  _globals['_BATCHRESULT']._serialized_end=203
-  _globals['_BATCHRESULT_FAILEDINFOSENTRY']._serialized_start=153
-  _globals['_BATCHRESULT_FAILEDINFOSENTRY']._serialized_end=203
-  _globals['_NODEGROUPREF']._serialized_start=205
-  _globals['_NODEGROUPREF']._serialized_end=295
-  _globals['_SOFTWAREINFO']._serialized_start=297
-  _globals['_SOFTWAREINFO']._serialized_end=400
+  _globals['_BATCHRESULT']._serialized_start=66
+  _globals['_BATCHRESULT']._serialized_end=237
+  _globals['_BATCHRESULT_FAILEDINFOSENTRY']._serialized_start=187
+  _globals['_BATCHRESULT_FAILEDINFOSENTRY']._serialized_end=237
+  _globals['_NODEGROUPREF']._serialized_start=239
+  _globals['_NODEGROUPREF']._serialized_end=329
+  _globals['_SOFTWAREINFO']._serialized_start=331
+  _globals['_SOFTWAREINFO']._serialized_end=434
 # @@protoc_insertion_point(module_scope)

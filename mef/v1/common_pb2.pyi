@@ -1,3 +1,4 @@
+from google.protobuf import descriptor_pb2 as _descriptor_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -5,6 +6,8 @@ from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional
 
 DESCRIPTOR: _descriptor.FileDescriptor
+JSON_NULL_EMPTY_LISTS_FIELD_NUMBER: _ClassVar[int]
+json_null_empty_lists: _descriptor.FieldDescriptor
 
 class BatchResult(_message.Message):
     __slots__ = ("success_ids", "failed_infos")
