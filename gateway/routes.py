@@ -91,33 +91,22 @@ def _parse_template(template: str) -> tuple[re.Pattern[str] | None, tuple[PathVa
     variables: list[PathVar] = []
     pos = 0
     for m in re.finditer(r"\{([^}=]+)(?:=([^}]*))?\}", path):
-        regex += _literal_pattern(path[pos : m.start()])
+        regex += _wildcard_pattern(path[pos : m.start()])
         name, pattern = m.group(1), m.group(2) or "*"
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", name):
             raise RouteError(f"bad variable {name!r} in {template!r}")
         group = f"v{len(variables)}"
         variables.append(PathVar(tuple(name.split(".")), group))
-        regex += f"(?P<{group}>{_segments_pattern(pattern)})"
+        regex += f"(?P<{group}>{_wildcard_pattern(pattern)})"
         pos = m.end()
-    regex += _literal_pattern(path[pos:])
+    regex += _wildcard_pattern(path[pos:])
     if verb:
         regex += re.escape(":" + verb)
     return re.compile(regex + r"\Z"), tuple(variables)
 
 
-def _segments_pattern(pattern: str) -> str:
-    parts = []
-    for seg in pattern.split("/"):
-        if seg == "**":
-            parts.append(r".+")
-        elif seg == "*":
-            parts.append(r"[^/]+")
-        else:
-            parts.append(re.escape(seg))
-    return "/".join(parts)
-
-
-def _literal_pattern(text: str) -> str:
+def _wildcard_pattern(text: str) -> str:
+    """Template text as a regex: `**` any rest of the path, `*` one segment, the rest literal."""
     out = []
     for seg in re.split(r"(\*\*|\*)", text):
         if seg == "**":
